@@ -14,11 +14,14 @@ function walk(dir, out = []) {
   return out;
 }
 
-rmSync('build', { recursive: true, force: true });
+// PARADROP_BUILD_DIR lets several builds coexist (parallel work); it must stay at the repo root
+// because tests find fixtures relative to their own location.
+const outdir = process.env.PARADROP_BUILD_DIR ?? 'build';
+rmSync(outdir, { recursive: true, force: true });
 const entryPoints = [...walk('src'), ...walk('test'), ...walk('scripts')];
 await build({
   entryPoints,
-  outdir: 'build',
+  outdir,
   outbase: '.',
   bundle: false,
   platform: 'node',
@@ -29,4 +32,4 @@ await build({
   logLevel: 'warning',
 });
 // Golden files and fixtures are read relative to the test sources, not the build.
-console.log(`build/: ${entryPoints.length} files`);
+console.log(`${outdir}/: ${entryPoints.length} files`);

@@ -24,7 +24,22 @@ export type ErrorCode =
   | 'CHUTE_NOT_FOUND'
   | 'PROFILE_INVALID'
   | 'IO_ERROR'
-  | 'USAGE';
+  | 'HASH_MISMATCH'
+  | 'FETCH_FAILED'
+  | 'FILE_TOO_LARGE'
+  | 'STORE_PATH_INVALID'
+  | 'PATH_UNSAFE'
+  | 'ARCHIVE_UNSAFE'
+  | 'ARCHIVE_CORRUPT'
+  | 'USAGE'
+  // src/platform/lxc: the system refused, or the chute's programs are not there.
+  | 'COMMAND_FAILED'
+  | 'COMMAND_TIMEOUT'
+  | 'CONTAINER_NOT_FOUND'
+  | 'CONTAINER_NOT_RUNNING'
+  | 'CGROUP_UNAVAILABLE'
+  | 'MOUNT_BUSY'
+  | 'PROGRAM_MISSING';
 
 export interface ErrorDetails {
   path?: string;

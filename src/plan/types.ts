@@ -78,11 +78,11 @@ export interface InterfacePlan {
   type: NetType;
   /** Inside the chute (`eth0`). */
   intfName: string;
-  /** UCI network interface name (`pdab0`). */
+  /** UCI network interface name (`pd_abc0`: slot abc, interface 0). */
   uciInterface: string;
   /** Firewall zone name (at most 11 characters). */
   zone: string;
-  /** Linux bridge on the gateway (`br-pdab0`). */
+  /** Linux bridge on the gateway (`br-pdabc0`). */
   bridge: string;
   /** Gateway side of the chute's veth pair. */
   hostVeth: string;

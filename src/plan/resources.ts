@@ -1,0 +1,58 @@
+// A chute's resources resolved against the profile (@resource.*.DEFAULT), and the memory
+// over-commit check: the chutes' hard memory limits together may not exceed
+// (ram - reserve) * overcommit of the profile's memoryPolicy.
+import type { Amount, Chute } from '../chute/types.js';
+import { type ProblemList, q } from './problems.js';
+import type { GatewayProfile } from './types.js';
+
+export interface ResolvedResources {
+  cpuShares: number;
+  memoryBytes: number;
+  diskKiB: number;
+}
+
+const MiB = 1024 * 1024;
+
+function amount(a: Amount, fallback: number): number {
+  return a.kind === 'default' ? fallback : a.value;
+}
+
+export function formatBytes(n: number): string {
+  const mib = n / MiB;
+  return `${n} bytes (${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB)`;
+}
+
+export function resolveResources(chute: Chute, profile: GatewayProfile, problems: ProblemList): ResolvedResources {
+  const cpuShares = amount(chute.resource.cpu, profile.defaults.cpuShares);
+  const memoryBytes = amount(chute.resource.memory, profile.defaults.memoryBytes);
+  const diskKiB = chute.struct.diskKiB ?? profile.defaults.diskKiB;
+  const who = `chute ${q(chute.name)}`;
+  if (!Number.isInteger(cpuShares) || cpuShares < 2 || cpuShares > 262144) {
+    problems.add('FIELD_INVALID', `${chute.name}:resource.cpu`,
+      `${who}: resource.cpu ${cpuShares} is not a whole number of CPU shares from 2 to 262144`, cpuShares, 'shares 2..262144');
+  }
+  if (!Number.isInteger(memoryBytes) || memoryBytes < 4 * MiB) {
+    problems.add('FIELD_INVALID', `${chute.name}:resource.memory`,
+      `${who}: resource.memory ${memoryBytes} is not a whole number of bytes of at least 4 MiB (${4 * MiB})`,
+      memoryBytes, 'at least 4194304 bytes');
+  }
+  if (!Number.isInteger(diskKiB) || diskKiB < 1) {
+    problems.add('FIELD_INVALID', `${chute.name}:struct.disk.size`,
+      `${who}: disk size ${diskKiB} is not a positive whole number of KiB`, diskKiB, 'a positive number of KiB');
+  }
+  return { cpuShares, memoryBytes, diskKiB };
+}
+
+/** `chutes` in sorted order; adds MEMORY_OVERCOMMIT naming the total, the limit and every chute. */
+export function checkMemory(profile: GatewayProfile, chutes: readonly { name: string; memoryBytes: number }[],
+  problems: ProblemList): void {
+  const total = chutes.reduce((sum, c) => sum + c.memoryBytes, 0);
+  const { reserveBytes, overcommit } = profile.memoryPolicy;
+  const limit = Math.floor((profile.ramBytes - reserveBytes) * overcommit);
+  if (total <= limit) return;
+  const each = chutes.map((c) => `${q(c.name)} ${formatBytes(c.memoryBytes)}`).join(', ');
+  problems.add('MEMORY_OVERCOMMIT', 'resource.memory',
+    `the chutes' memory limits add up to ${formatBytes(total)}, more than the ${formatBytes(limit)} the gateway allows ` +
+    `((RAM ${formatBytes(profile.ramBytes)} - reserve ${formatBytes(reserveBytes)}) x overcommit ${overcommit}): ${each}`,
+    total, `at most ${limit} bytes`);
+}
