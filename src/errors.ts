@@ -39,7 +39,29 @@ export type ErrorCode =
   | 'CONTAINER_NOT_RUNNING'
   | 'CGROUP_UNAVAILABLE'
   | 'MOUNT_BUSY'
-  | 'PROGRAM_MISSING';
+  | 'PROGRAM_MISSING'
+  // src/engine: state and journal files, one operation at a time, steps and their rollback.
+  | 'STATE_INVALID'
+  | 'JOURNAL_INVALID'
+  | 'BUSY'
+  | 'STEP_FAILED'
+  | 'ROLLBACK_FAILED'
+  | 'CHUTE_STATE'
+  // src/ubus: one code per ubus status (UbusError.status holds the number) and broken frames.
+  | 'UBUS_INVALID_COMMAND'
+  | 'UBUS_INVALID_ARGUMENT'
+  | 'UBUS_METHOD_NOT_FOUND'
+  | 'UBUS_NOT_FOUND'
+  | 'UBUS_NO_DATA'
+  | 'UBUS_PERMISSION_DENIED'
+  | 'UBUS_TIMEOUT'
+  | 'UBUS_NOT_SUPPORTED'
+  | 'UBUS_UNKNOWN_ERROR'
+  | 'UBUS_CONNECTION_FAILED'
+  | 'UBUS_NO_MEMORY'
+  | 'UBUS_PARSE_ERROR'
+  | 'UBUS_SYSTEM_ERROR'
+  | 'UBUS_PROTOCOL_ERROR';
 
 export interface ErrorDetails {
   path?: string;

@@ -1,8 +1,12 @@
 // Validates `files` (the chapter's Chute.files): what must exist on the chute's disk, where it comes
-// from and its hash. Pure. Invariants of the result: names and paths are unique; `path` is absolute,
+// from and its hash. Pure. Invariants of the result: names are unique; `path` is absolute,
 // normalized and free of ".." (a chute definition is hostile input); every file has exactly one
 // hash, lower-case hex. `path` is where the file lands inside the chute; with todo "EXTRACT" it is
-// the directory the archive is unpacked into.
+// the directory the archive is unpacked into. A plain file whose `path` was written with a
+// trailing "/" keeps it: the path names a directory and the file goes inside it under the base
+// name of its location (placedName()); src/plan applies the same rule to paths equal to one of the
+// gateway's writable directories ("/root"). Where files land (the path, or directory + name) is
+// unique.
 // Locations: `@paradrop.server(PATH)` (the chute store), an http(s) URL, an absolute path on the
 // gateway, or a path relative to the chute's directory, resolved here against opts.baseDir (load.ts
 // passes the directory; parse stays free of I/O). A relative location may not climb out with "..".
@@ -14,6 +18,7 @@ import { STORE_FILE, isMacro, normalizeSegments, parseStorePath, reportBadMacro,
 
 const FILE_FIELDS = ['name', 'path', 'location', 'sha1', 'sha256', 'todo'] as const;
 const HASHES = { sha1: { label: 'SHA-1', digits: 40 }, sha256: { label: 'SHA-256', digits: 64 } } as const;
+const STORE_EXPECTED = 'a path relative to the chute store: segments of letters, digits, ".", "_" and "-"';
 const LOCATION_EXPECTED = '@paradrop.server(PATH), an http(s) URL, an absolute path or a path relative to the chute directory';
 
 export interface FilesOptions {
@@ -26,7 +31,8 @@ export function parseFiles(raw: unknown, path: string, problems: ProblemList, op
   if (!list) return [];
   const out: ChuteFile[] = [];
   const names = new Map<string, string>();
-  const paths = new Map<string, string>();
+  /** Where each file lands, as far as the chute tells (a trailing "/" path: inside it): by whom, with what path. */
+  const paths = new Map<string, { where: string; path: string }>();
   list.forEach((item, i) => {
     const itemPath = indexPath(path, i);
     const obj = expectObject(item, itemPath, problems);
@@ -34,21 +40,53 @@ export function parseFiles(raw: unknown, path: string, problems: ProblemList, op
     const file = parseFile(obj, itemPath, problems, opts);
     if (!file) return;
     const sameName = names.get(file.name);
-    const samePath = paths.get(file.path);
+    const lands = landsAt(file);
+    const samePath = lands === undefined ? undefined : paths.get(lands);
     if (sameName !== undefined) {
       problems.invalid(joinPath(itemPath, 'name'), file.name, `${show(file.name)} is already the name of ${sameName}`,
         'a name unique among the files');
     }
     if (samePath !== undefined) {
-      problems.invalid(joinPath(itemPath, 'path'), file.path, `${show(file.path)} is already the path of ${samePath}`,
-        'a path unique among the files');
+      const where = lands === file.path ? `${show(file.path)} is already the path of ${samePath.where}`
+        : `${show(file.path)} places ${show(lands)}, already the path of ${samePath.where}`;
+      // The same directory written twice without "/" (the chapter's "/root"): say how to mean it.
+      const hint = file.extract || samePath.path !== file.path ? ''
+        : ` (to place several files in a directory, end the path with "/": ${show(`${file.path}/`)})`;
+      problems.invalid(joinPath(itemPath, 'path'), file.path, `${where}${hint}`, 'a path unique among the files');
     }
     if (sameName !== undefined || samePath !== undefined) return;
     names.set(file.name, itemPath);
-    paths.set(file.path, itemPath);
+    if (lands !== undefined) paths.set(lands, { where: itemPath, path: file.path });
     out.push(file);
   });
   return out;
+}
+
+/**
+ * The file name a plain file gets inside a directory: the last segment of its location (a URL's
+ * path), or undefined when that is no plain file name ([A-Za-z0-9._-], not "." or "..").
+ */
+export function placedName(file: Pick<ChuteFile, 'location'>): string | undefined {
+  const loc = file.location;
+  let path: string;
+  if (loc.kind === 'url') {
+    try {
+      path = new URL(loc.url).pathname;
+    } catch {
+      return undefined;
+    }
+  } else {
+    path = loc.path;
+  }
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return /^[A-Za-z0-9._-]+$/.test(base) && base !== '.' && base !== '..' ? base : undefined;
+}
+
+/** Where a file lands, as far as the chute itself says; undefined when no name can be derived. */
+function landsAt(file: ChuteFile): string | undefined {
+  if (file.extract || !file.path.endsWith('/')) return file.path;
+  const name = placedName(file);
+  return name === undefined ? undefined : `${file.path}${name}`;
 }
 
 function parseFile(obj: Obj, path: string, problems: ProblemList, opts: FilesOptions): ChuteFile | undefined {
@@ -71,7 +109,14 @@ function parseFile(obj: Obj, path: string, problems: ProblemList, opts: FilesOpt
     }
   }
   if (problems.count !== before || !name || !target || !location || !hash) return undefined;
-  return { name, path: target, location, hash, extract };
+  // An archive is unpacked into a directory either way: its trailing "/" says nothing.
+  const file: ChuteFile = { name, path: extract && target.length > 1 ? target.replace(/\/$/, '') : target, location, hash, extract };
+  if (!extract && target.endsWith('/') && placedName(file) === undefined) {
+    problems.invalid(joinPath(path, 'path'), pathRaw, `${show(pathRaw)} names a directory, but the location ${show(locRaw)} ends in no plain file name to place in it (expected a full file path, e.g. ${show(`${target}app.js`)})`,
+      'a file path, or a location ending in a file name');
+    return undefined;
+  }
+  return file;
 }
 
 function checkTargetPath(raw: unknown, path: string, problems: ProblemList): string | undefined {
@@ -91,7 +136,7 @@ function checkTargetPath(raw: unknown, path: string, problems: ProblemList): str
     problems.invalid(path, text, `${show(text)} is the chute's root directory (expected a file or directory below "/")`, expected);
     return undefined;
   }
-  return `/${n.path}`;
+  return text.endsWith('/') ? `/${n.path}/` : `/${n.path}`;
 }
 
 function parseLocation(raw: unknown, path: string, problems: ProblemList, opts: FilesOptions): FileLocation | undefined {
@@ -105,7 +150,7 @@ function parseLocation(raw: unknown, path: string, problems: ProblemList, opts: 
     }
     const store = parseStorePath(call.args ?? '');
     if (!store.ok) {
-      problems.invalid(path, text, `${show(text)}: the store path ${store.reason}`, 'a relative path without ".."');
+      problems.invalid(path, text, `${show(text)}: the store path ${store.reason}`, STORE_EXPECTED);
       return undefined;
     }
     return { kind: 'store', path: store.path };

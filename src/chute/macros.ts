@@ -38,7 +38,8 @@ export interface MacroCall {
   args?: string;
 }
 
-const CALL = /^(@[A-Za-z0-9_.]+)\s*(?:\(([^]*)\))?\s*$/;
+/** No parenthesis inside the arguments: `@paradrop.server(x)(y)` is malformed, not a call with "x)(y". */
+const CALL = /^(@[A-Za-z0-9_.]+)\s*(?:\(([^()]*)\))?\s*$/;
 
 export function isMacro(text: string): boolean {
   return text.trimStart().startsWith('@');
@@ -99,14 +100,28 @@ export function normalizeSegments(text: string): PathResult {
   return { ok: true, path: segments.join('/') };
 }
 
-/** `@paradrop.server(PATH)`: PATH relative to the chute store, normalized. */
+/** Characters of a store path segment: what every URL and file system takes unescaped. */
+const STORE_SEGMENT = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * `@paradrop.server(PATH)`: PATH relative to the chute store, taken exactly as written (not
+ * normalized): segments of [A-Za-z0-9._-], none empty, "." or "..". Conservative because the
+ * same text is joined to a directory or a URL base at install time, and the fetcher refuses
+ * percent-encodings ("%2e%2e" is ".." to a web server): what passes here must pass there.
+ */
 export function parseStorePath(args: string): PathResult {
   const text = args.trim();
   if (text === '') return { ok: false, reason: 'names no file' };
   if (text.startsWith('/')) return { ok: false, reason: 'is absolute (expected a path relative to the chute store)' };
-  const n = normalizeSegments(text);
-  if (n.ok && n.path === '') return { ok: false, reason: 'names no file' };
-  return n;
+  for (const segment of text.split('/')) {
+    if (segment === '') return { ok: false, reason: 'has an empty segment ("//" or a trailing "/")' };
+    if (segment === '.' || segment === '..') return { ok: false, reason: `has a ${JSON.stringify(segment)} segment` };
+    const bad = /[^A-Za-z0-9._-]/.exec(segment);
+    if (!STORE_SEGMENT.test(segment)) {
+      return { ok: false, reason: `has the character ${JSON.stringify(bad?.[0] ?? segment)} (expected letters, digits, ".", "_", "-" and "/")` };
+    }
+  }
+  return { ok: true, path: text };
 }
 
 /** One `HOST:ADDRESS:PORT` endpoint of a redirect, as written. */

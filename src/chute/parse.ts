@@ -4,6 +4,10 @@
 // Problems come in a stable order: unknown top-level fields, then name, version, description,
 // owner, struct, files, resource, runtime, traffic, each part in the order of its input.
 // The part keys may also be spelled as the chapter names the parts ("Chute.struct"...).
+// opts.broken names parts whose file could not be read (a syntax error, already reported by the
+// caller): they are neither validated nor reported missing, and when struct is broken the parts
+// that refer to its interfaces (resource, runtime, traffic) are not validated either, since every
+// interface they name would look unknown.
 import type { Chute } from './types.js';
 import { ValidationError } from '../errors.js';
 import { type Obj, checkFields, expectObject, expectString, has, wrongType } from './check.js';
@@ -28,6 +32,8 @@ export interface ParseOptions {
   baseDir?: string;
   /** Names the input in the ValidationError message (a path, "chute"...). */
   subject?: string;
+  /** Parts (or 'meta': name, version, description, owner) whose file was unreadable; see above. */
+  broken?: readonly (PartName | 'meta')[];
 }
 
 export interface ParsedChute {
@@ -56,13 +62,14 @@ function collect(raw: unknown, problems: ProblemList, opts: ParseOptions): Chute
   if (!obj) return chute;
   checkFields(obj, '', [...META, ...PARTS, ...CHAPTER_SPELLING], problems);
   const parts = pickParts(obj, problems);
+  const broken = new Set(opts.broken ?? []);
 
   if (has(obj, 'name')) {
     const name = obj.name;
     if (typeof name === 'string' && CHUTE_NAME.test(name)) chute.name = name;
     else if (typeof name !== 'string') wrongType(problems, 'name', name, 'a string');
     else problems.invalid('name', name, `${show(name)} is not a chute name (expected a lower-case letter, then up to 31 lower-case letters, digits or "-")`, '[a-z][a-z0-9-]{0,31}');
-  } else {
+  } else if (!broken.has('meta')) {
     problems.add('FIELD_MISSING', 'name', 'missing (expected a chute name such as "seccam")', { expected: '[a-z][a-z0-9-]{0,31}' });
   }
   if (has(obj, 'version')) {
@@ -76,7 +83,7 @@ function collect(raw: unknown, problems: ProblemList, opts: ParseOptions): Chute
     } else {
       chute.version = v;
     }
-  } else {
+  } else if (!broken.has('meta')) {
     problems.notes.push(`no version given: using ${show(DEFAULT_VERSION)}`);
   }
   if (has(obj, 'description')) {
@@ -88,7 +95,8 @@ function collect(raw: unknown, problems: ProblemList, opts: ParseOptions): Chute
     if (o !== undefined) chute.owner = o;
   }
 
-  if (parts.struct === undefined) {
+  const structBroken = broken.has('struct') || (parts.struct === undefined && broken.has('meta'));
+  if (parts.struct === undefined && !structBroken) {
     problems.add('FIELD_MISSING', 'struct', 'missing (expected an object with "net" and optionally "disk"; in a directory: the file Chute.struct)',
       { expected: 'an object' });
   }
@@ -97,6 +105,7 @@ function collect(raw: unknown, problems: ProblemList, opts: ParseOptions): Chute
   if (parts.files !== undefined) {
     chute.files = parseFiles(parts.files.value, parts.files.path, problems, opts.baseDir === undefined ? {} : { baseDir: opts.baseDir });
   }
+  if (structBroken) return chute;
   if (parts.resource !== undefined) chute.resource = parseResource(parts.resource.value, parts.resource.path, problems, ifaces);
   if (parts.runtime !== undefined) chute.runtime = parseRuntime(parts.runtime.value, parts.runtime.path, problems, ifaces);
   if (parts.traffic !== undefined) chute.traffic = parseTraffic(parts.traffic.value, parts.traffic.path, problems, ifaces);

@@ -1,13 +1,18 @@
 // Validates `struct` (the chapter's Chute.struct): disk size and network interfaces. Pure.
-// Invariants of the result: interface keys and intfNames are unique; ipaddr and netmask come
-// together, the mask is contiguous (/8../30) and the address is a host address of its subnet; the
-// subnets of one chute do not overlap; Wi-Fi fields appear only on wifi interfaces.
+// Invariants of the result: at most MAX_INTERFACES interfaces; interface keys and intfNames are
+// unique; ipaddr and netmask come together, the mask is contiguous (/8../29: room for the chute,
+// the gateway and at least one device) and the address is a host address of its subnet; no subnet
+// touches a range that is never a chute's (ipv4.ts SPECIAL_RANGES); the subnets of one chute do
+// not overlap; Wi-Fi fields appear only on wifi interfaces. These are the chute-intrinsic network
+// rules: src/plan adds only the gateway-dependent ones (the profile's allowed ranges, overlaps with
+// the gateway and other chutes).
 // disk.size is in KiB (as the first ParaDrop's "size": 12345 was) or a "64M"-style string.
 import type { ChuteStruct, NetInterface, NetType } from './types.js';
 import { type Obj, type Suggested, checkFields, expectInteger, expectObject, expectString, has, own, requireField } from './check.js';
 import { type ProblemList, joinPath, show } from './problems.js';
 import {
-  type Subnet, formatIpv4, formatSubnet, maskOfPrefix, overlaps, parseIpv4, prefixOfNetmask, reasonNotUnicast, subnetOf,
+  type Subnet, formatIpv4, formatSubnet, maskOfPrefix, overlaps, parseIpv4, prefixOfNetmask, reasonNotUnicast, specialRangeOf,
+  subnetOf,
 } from './ipv4.js';
 import { checkWifi } from './wifi.js';
 import { didYouMean } from './suggest.js';
@@ -22,6 +27,13 @@ const NET_TYPES: readonly NetType[] = ['wan', 'wifi'];
 /** Interface keys name resources and traffic endpoints; `cpu` and `memory` are resource fields. */
 const IFACE_KEY = /^[a-z][a-z0-9_]{0,15}$/;
 const RESERVED_KEYS = ['cpu', 'memory'];
+
+/** Widest chute subnet. */
+export const MIN_CHUTE_PREFIX = 8;
+/** Narrowest chute subnet: a /29 holds the chute, the gateway and at least one device. */
+export const MAX_CHUTE_PREFIX = 29;
+/** The interface index is one byte of the chute's MAC addresses (src/plan/lxc-config.ts); 32 is plenty. */
+export const MAX_INTERFACES = 32;
 
 /** 1 TiB in KiB: far beyond any gateway's flash, small enough to stay exact everywhere. */
 const MAX_DISK_KIB = 2 ** 30;
@@ -54,7 +66,13 @@ export function parseStruct(raw: unknown, path: string, problems: ProblemList): 
   if (has(obj, 'net')) {
     const netPath = joinPath(path, 'net');
     const net = expectObject(obj.net, netPath, problems, 'an object of interfaces by name');
-    if (net) struct.net = parseNet(net, netPath, problems, ifaces);
+    if (net) {
+      const count = Object.keys(net).length;
+      if (count > MAX_INTERFACES) {
+        problems.invalid(netPath, count, `has ${count} interfaces (expected at most ${MAX_INTERFACES})`, `at most ${MAX_INTERFACES} interfaces`);
+      }
+      struct.net = parseNet(net, netPath, problems, ifaces);
+    }
   }
   return { struct, ifaces };
 }
@@ -175,8 +193,13 @@ function parseIface(name: string, obj: Obj, path: string, problems: ProblemList,
 
 /**
  * Linux's dev_valid_name() (1..15 bytes, not "." or "..", no "/", ":" or whitespace), narrowed to
- * the characters LXC and UCI take unquoted, and not "lo", which every container already has.
+ * the characters LXC, UCI and nft take unquoted. src/plan names the gateway's devices by it too.
  */
+export function isLinuxDeviceName(s: string): boolean {
+  return s.length > 0 && s.length <= 15 && /^[A-Za-z0-9_.-]+$/.test(s) && s !== '.' && s !== '..';
+}
+
+/** A Linux device name (isLinuxDeviceName) other than "lo", which every container already has. */
 function checkIntfName(value: unknown, path: string, problems: ProblemList): string | undefined {
   const s = expectString(value, path, problems);
   if (s === undefined) return undefined;
@@ -186,7 +209,8 @@ function checkIntfName(value: unknown, path: string, problems: ProblemList): str
   else if (s === '.' || s === '..') why = 'is not a device name';
   else if (s === 'lo') why = 'is the loopback device every chute already has';
   else if (!/^[A-Za-z0-9_.-]+$/.test(s)) why = 'contains characters other than letters, digits, "_", "." and "-"';
-  if (why === undefined) return s;
+  if (why === undefined && isLinuxDeviceName(s)) return s;
+  why ??= 'is not a Linux device name';
   problems.invalid(path, s, `${show(s)} ${why}`, 'a Linux interface name: 1..15 of [A-Za-z0-9_.-], not "lo"');
   return undefined;
 }
@@ -207,10 +231,11 @@ function parseAddress(obj: Obj, path: string, problems: ProblemList, suggested: 
       } else if (p === undefined) {
         problems.invalid(maskPath, text, `${show(text)} is not a netmask (its one bits are not contiguous)`,
           'a netmask such as "255.255.255.0"');
-      } else if (p < 8 || p > 30) {
-        problems.invalid(maskPath, text,
-          `${show(text)} (/${p}) ${p > 30 ? 'leaves no room for both the chute and the gateway' : 'is wider than /8'} (expected /8 to /30)`,
-          'a netmask from 255.0.0.0 (/8) to 255.255.255.252 (/30)');
+      } else if (p < MIN_CHUTE_PREFIX || p > MAX_CHUTE_PREFIX) {
+        const why = p > MAX_CHUTE_PREFIX ? 'leaves no room for the chute, the gateway and a device'
+          : `is wider than /${MIN_CHUTE_PREFIX}`;
+        problems.invalid(maskPath, text, `${show(text)} (/${p}) ${why} (expected /${MIN_CHUTE_PREFIX} to /${MAX_CHUTE_PREFIX})`,
+          `a netmask from 255.0.0.0 (/${MIN_CHUTE_PREFIX}) to 255.255.255.248 (/${MAX_CHUTE_PREFIX})`);
       } else {
         prefix = p;
       }
@@ -241,6 +266,12 @@ function parseAddress(obj: Obj, path: string, problems: ProblemList, suggested: 
   if (address === undefined || prefix === undefined) return undefined;
   const subnet = subnetOf(address, prefix);
   const ip = formatIpv4(address);
+  const special = specialRangeOf(subnet);
+  if (special !== undefined) {
+    problems.invalid(ipPath, ip, `${show(ip)}: its subnet ${formatSubnet(subnet)} touches ${special}, which is never a chute's`,
+      'a private subnet such as 10.100.13.0/24');
+    return undefined;
+  }
   if (address === subnet.network || address === subnet.broadcast) {
     const which = address === subnet.network ? 'network' : 'broadcast';
     problems.invalid(ipPath, ip, `${show(ip)} is the ${which} address of ${formatSubnet(subnet)} (expected a host address, e.g. ${formatIpv4(subnet.network + 1)})`,

@@ -146,10 +146,13 @@ function parseRuleMacro(raw: unknown, path: string, problems: ProblemList, iface
   return problems.count === before ? { from, to } : undefined;
 }
 
+/** Decimal without a leading zero: "05000" reads as 5000 to some tools and as octal 2560 to others. */
 function checkPortText(text: string, path: string, side: string, problems: ProblemList): number | undefined {
-  const n = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  const n = /^[1-9]\d{0,4}$/.test(text) ? Number(text) : NaN;
   if (n >= 1 && n <= 65535) return n;
-  problems.invalid(path, text, `the ${side} port ${show(text)} is not a port number from 1 to 65535`, '1..65535');
+  const why = /^0\d+$/.test(text) ? 'has a leading zero (expected a port number from 1 to 65535, e.g. 5000)'
+    : 'is not a port number from 1 to 65535';
+  problems.invalid(path, text, `the ${side} port ${show(text)} ${why}`, '1..65535');
   return undefined;
 }
 

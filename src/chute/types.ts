@@ -13,9 +13,12 @@ export interface NetInterface {
   type: NetType;
   /** Interface name inside the chute (`eth0`). */
   intfName: string;
-  /** The chute's own address on this interface; absent: allocated from the gateway's pool. */
+  /**
+   * The chute's own address on this interface; absent: allocated from the gateway's pool. Never
+   * in a range that is no chute's (loopback, link-local, multicast...: src/chute/ipv4.ts).
+   */
   ipaddr?: string;
-  /** Dotted netmask; absent together with ipaddr: /24 from the pool. */
+  /** Dotted netmask, /8 to /29; absent together with ipaddr: /24 from the pool. */
   netmask?: string;
   /** wifi only. */
   ssid?: string;
@@ -45,7 +48,12 @@ export interface FileHash {
 
 export interface ChuteFile {
   name: string;
-  /** Absolute path inside the chute (`/srv/www`); normalized, never contains `..`. */
+  /**
+   * Absolute path inside the chute (`/srv/www`); normalized, never contains `..`. A plain
+   * (non-extract) file's path ends with `/` when the chute wrote it so: it names a directory and
+   * the file goes inside it under its location's base name (`/root/` + `seccam.py`). src/plan
+   * resolves where each file lands (ChutePlan.files[].target).
+   */
   path: string;
   location: FileLocation;
   hash: FileHash;

@@ -3,10 +3,16 @@
 // and exit statuses (see src/uci/commands.ts). Options come before the command, as with uci
 // on OpenWrt (musl getopt does not permute). `batch` reads its commands from standard input.
 // Not supported: -f, -m, -P, -L, -C and `import`.
+// Bytes: config files that are not valid UTF-8 keep their bytes (src/uci/encoding.ts), and what
+// is printed about them goes out as bytes: through `stdoutBytes` when the CliIo has it, else
+// handed as a Buffer to `stdout` (processIo passes it to process.stdout.write unchanged; a
+// string-collecting io gets it decoded as UTF-8). Arguments and `batch` input reach us as
+// Unicode strings (Node decodes argv and stdin as UTF-8), so bytes that are not UTF-8 cannot be
+// given on the command line; values given are stored as UTF-8.
 import { resolve } from 'node:path';
 import type { CliIo } from './io.js';
 import { EXIT_USER } from './exit-codes.js';
-import { EXIT_USAGE, UCI_USAGE, defaultCommandOptions, runUciCommand, type UciCommandOptions } from '../uci/commands.js';
+import { EXIT_USAGE, UCI_USAGE, defaultCommandOptions, runUciCommand, type UciCommandOptions, type UciOutput } from '../uci/commands.js';
 import { runBatch } from '../uci/batch.js';
 import { FsUciStore } from '../uci/store-fs.js';
 
@@ -68,8 +74,22 @@ function parseOptions(args: string[], cwd: string): Parsed | null {
   return p;
 }
 
+/** A CliIo that may also take raw bytes for stdout. */
+export type UciCliIo = CliIo & { stdoutBytes?(bytes: Uint8Array): void };
+
+function outputOf(io: UciCliIo): UciOutput {
+  return {
+    stdout: (t) => io.stdout(t),
+    stderr: (t) => io.stderr(t),
+    stdoutBytes: (b) => {
+      if (io.stdoutBytes) io.stdoutBytes(b);
+      else (io.stdout as (chunk: string | Uint8Array) => void)(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+    },
+  };
+}
+
 /** Entry point of `paradrop uci`. */
-export async function uciCommand(args: string[], io: CliIo): Promise<number> {
+export async function uciCommand(args: string[], io: UciCliIo): Promise<number> {
   const p = parseOptions(args, io.cwd);
   if (!p || p.rest.length === 0) {
     io.stderr(UCI_USAGE);
@@ -81,9 +101,9 @@ export async function uciCommand(args: string[], io: CliIo): Promise<number> {
       io.stderr(UCI_USAGE);
       return EXIT_USER;
     }
-    return runBatch(store, io.readStdin(), p.opts, io);
+    return runBatch(store, io.readStdin(), p.opts, outputOf(io));
   }
-  const status = runUciCommand(store, p.rest, p.opts, io);
+  const status = runUciCommand(store, p.rest, p.opts, outputOf(io));
   if (status === EXIT_USAGE) {
     io.stderr(UCI_USAGE);
     return EXIT_USER;

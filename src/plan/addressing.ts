@@ -6,16 +6,20 @@
 // the preferred /24 = FNV-1a("<chute>:<iface>") mod (number of /24s in the pool), probing upwards
 // past anything in use. Cost: linear in chutes plus the pool blocks that used subnets cover; the
 // overlap check sorts by start address instead of comparing every pair.
+// Rules here are the gateway-dependent ones only: every chute subnet lies inside one of
+// profile.chuteSubnets, and none overlaps the gateway's networks, its reserved subnets or another
+// chute's. What a chute may write at all (netmask /8../29, host address, no special range) is
+// src/chute's (struct.ts); compile() rechecks each chute against it before addressing.
 import type { NetInterface } from '../chute/types.js';
+import { MAX_CHUTE_PREFIX, MIN_CHUTE_PREFIX } from '../chute/struct.js';
 import { fnv1a32 } from './hash.js';
 import {
-  type Subnet, formatSubnet, parseCidr, parseIpv4, prefixOfNetmask, subnetOf,
-} from './ipv4.js';
+  type Subnet, formatSubnet, ipv4Value, parseCidr, prefixOfNetmaskText, specialRangeOf, subnetOf, within,
+} from '../chute/ipv4.js';
 import { type ProblemList, q } from './problems.js';
 import type { GatewayNetwork, GatewayProfile } from './types.js';
 
-/** A chute subnet must hold the chute, the gateway and at least one more host (a Wi-Fi device). */
-export const MAX_CHUTE_PREFIX = 29;
+export { MAX_CHUTE_PREFIX };
 
 export interface Addressing {
   subnet: Subnet;
@@ -63,8 +67,8 @@ function profileParties(profile: GatewayProfile): Party[] {
   const out: Party[] = [];
   const net = (n: GatewayNetwork, role: string): void => {
     if (n.ipaddr === undefined || n.netmask === undefined) return;
-    const addr = parseIpv4(n.ipaddr);
-    const prefix = prefixOfNetmask(n.netmask);
+    const addr = ipv4Value(n.ipaddr);
+    const prefix = prefixOfNetmaskText(n.netmask);
     if (addr === undefined || prefix === undefined) return;
     const subnet = subnetOf(addr, prefix);
     out.push({ subnet, label: `the gateway's ${role} network ${q(n.interface)} (${formatSubnet(subnet)})` });
@@ -78,47 +82,36 @@ function profileParties(profile: GatewayProfile): Party[] {
   return out;
 }
 
-function fixedAddressing(r: AddressRequest, path: string, problems: ProblemList): Addressing | undefined {
-  const { iface } = r;
-  const who = `chute ${q(r.chute)} interface ${q(iface.name)}`;
-  const addr = parseIpv4(iface.ipaddr ?? '');
-  if (addr === undefined) {
-    problems.add('FIELD_INVALID', `${path}.ipaddr`, `${who}: ipaddr ${q(iface.ipaddr ?? '')} is not a dotted IPv4 address`,
-      iface.ipaddr, 'a dotted IPv4 address');
-    return undefined;
-  }
-  const prefix = iface.netmask === undefined ? undefined : prefixOfNetmask(iface.netmask);
-  if (prefix === undefined) {
-    problems.add(iface.netmask === undefined ? 'FIELD_MISSING' : 'FIELD_INVALID', `${path}.netmask`,
-      `${who}: netmask ${q(iface.netmask ?? '')} is not a contiguous dotted netmask`, iface.netmask, 'a netmask such as 255.255.255.0');
-    return undefined;
-  }
-  if (prefix > MAX_CHUTE_PREFIX || prefix < 8) {
-    problems.add('FIELD_INVALID', `${path}.netmask`,
-      `${who}: netmask ${q(iface.netmask!)} (/${prefix}) must be /8 to /${MAX_CHUTE_PREFIX}: the subnet holds the chute, the gateway and its devices`,
-      iface.netmask, `a prefix from /8 to /${MAX_CHUTE_PREFIX}`);
-    return undefined;
-  }
+/** The chute's own ipaddr/netmask; src/chute guarantees they are valid (compile() rechecks). */
+function fixedAddressing(r: AddressRequest): Addressing | undefined {
+  const addr = ipv4Value(r.iface.ipaddr ?? '');
+  const prefix = prefixOfNetmaskText(r.iface.netmask ?? '');
+  if (addr === undefined || prefix === undefined) return undefined;
   const subnet = subnetOf(addr, prefix);
-  const first = Math.floor(addr / 2 ** 24);
-  if (addr === subnet.network || addr === subnet.broadcast || first === 0 || first === 127 || first >= 224) {
-    problems.add('FIELD_INVALID', `${path}.ipaddr`,
-      `${who}: ipaddr ${q(iface.ipaddr!)} is not a usable host address of ${formatSubnet(subnet)}`,
-      iface.ipaddr, 'a unicast host address (not the network or broadcast address)');
-    return undefined;
-  }
   return { subnet, chute: addr, gateway: gatewayAddressFor(subnet, addr), source: 'chute' };
 }
 
 function recordedAddressing(r: AddressRequest, path: string, problems: ProblemList): Addressing | undefined {
   const subnet = parseCidr(r.recorded!);
-  if (!subnet || subnet.prefix > MAX_CHUTE_PREFIX) {
+  const special = subnet === undefined ? undefined : specialRangeOf(subnet);
+  if (!subnet || subnet.prefix > MAX_CHUTE_PREFIX || subnet.prefix < MIN_CHUTE_PREFIX || special !== undefined) {
     problems.add('FIELD_INVALID', path,
-      `chute ${q(r.chute)} interface ${q(r.iface.name)}: recorded subnet ${q(r.recorded!)} is not a CIDR subnet of /${MAX_CHUTE_PREFIX} or larger`,
+      `chute ${q(r.chute)} interface ${q(r.iface.name)}: recorded subnet ${q(r.recorded!)} is not a CIDR subnet from /${MIN_CHUTE_PREFIX} to /${MAX_CHUTE_PREFIX}${special === undefined ? '' : ` outside ${special}`}`,
       r.recorded, 'a CIDR subnet such as 10.128.7.0/24');
     return undefined;
   }
   return { subnet, gateway: subnet.network + 1, chute: subnet.network + 2, source: 'recorded' };
+}
+
+/** A chute subnet outside every range of profile.chuteSubnets is refused (public or ISP space). */
+function checkAllowed(profile: GatewayProfile, allowed: readonly Subnet[], r: AddressRequest, a: Addressing, path: string,
+  problems: ProblemList): boolean {
+  if (allowed.some((range) => within(a.subnet, range))) return true;
+  const what = a.source === 'chute' ? `ipaddr ${q(r.iface.ipaddr ?? '')} puts it in` : a.source === 'recorded' ? 'its recorded subnet is' : 'the pool gives it';
+  problems.add('FIELD_INVALID', a.source === 'chute' ? `${path}.ipaddr` : path,
+    `chute ${q(r.chute)} interface ${q(r.iface.name)}: ${what} ${formatSubnet(a.subnet)}, which is not inside the gateway's chute subnets (${profile.chuteSubnets.join(', ') || 'none'})`,
+    formatSubnet(a.subnet), `a subnet inside one of ${profile.chuteSubnets.join(', ')}`);
+  return false;
 }
 
 /** Marks pool blocks (/24s) that `s` touches. */
@@ -151,14 +144,15 @@ export function resolveAddresses(profile: GatewayProfile, requests: readonly Add
   problems: ProblemList): Map<string, Addressing> {
   const result = new Map<string, Addressing>();
   const parties = profileParties(profile);
+  const allowed = profile.chuteSubnets.flatMap((c) => parseCidr(c) ?? []);
   const pending: AddressRequest[] = [];
   for (const r of requests) {
     const path = `${r.chute}:struct.net.${r.iface.name}`;
     let a: Addressing | undefined;
-    if (r.iface.ipaddr !== undefined || r.iface.netmask !== undefined) a = fixedAddressing(r, path, problems);
+    if (r.iface.ipaddr !== undefined || r.iface.netmask !== undefined) a = fixedAddressing(r);
     else if (r.recorded !== undefined) a = recordedAddressing(r, `${r.chute}:subnets.${r.iface.name}`, problems);
     else { pending.push(r); continue; }
-    if (!a) continue;
+    if (!a || !checkAllowed(profile, allowed, r, a, a.source === 'recorded' ? `${r.chute}:subnets.${r.iface.name}` : path, problems)) continue;
     result.set(addressKey(r.chute, r.iface.name), a);
     parties.push({ subnet: a.subnet, path, label: `chute ${q(r.chute)} interface ${q(r.iface.name)} (${formatSubnet(a.subnet)})` });
   }
@@ -183,7 +177,9 @@ export function resolveAddresses(profile: GatewayProfile, requests: readonly Add
     }
     taken.add(block);
     const subnet: Subnet = { network: pool.network + block * 256, broadcast: pool.network + block * 256 + 255, prefix: 24 };
-    result.set(addressKey(r.chute, r.iface.name), { subnet, gateway: subnet.network + 1, chute: subnet.network + 2, source: 'pool' });
+    const a: Addressing = { subnet, gateway: subnet.network + 1, chute: subnet.network + 2, source: 'pool' };
+    // Profile validation keeps the pool inside chuteSubnets; a profile built in code may not be.
+    if (checkAllowed(profile, allowed, r, a, `${r.chute}:struct.net.${r.iface.name}`, problems)) result.set(addressKey(r.chute, r.iface.name), a);
   }
   return result;
 }

@@ -1,81 +1,71 @@
-// What the compiler checks of a chute on its own before compiling it: the parts its output
-// depends on and that a bad value would turn into config OpenWrt or LXC reject (src/chute
-// validates the chute in general; these checks keep the compiler safe on any Chute value).
-import type { Chute } from '../chute/types.js';
-import { isValidDeviceName } from './names.js';
+// What the compiler checks of one chute before compiling it. Chute-intrinsic rules (netmask range,
+// interface count, names, Wi-Fi keys, ports...) are src/chute's alone: recheckChute applies them to
+// any Chute value, whoever built it. Here only the rules that depend on the gateway profile:
+// where each file lands (fileTargets) and that it lands in one of the chute's writable directories.
+// The directory rule for plain (non-extract) files: a path ending with "/" (kept by src/chute), or
+// equal to one of profile.rootfs.writable ("/root", which is always a directory in a chute),
+// names a directory, and the file goes inside it under its location's base name
+// (src/chute/files.ts placedName): the chapter's {"path": "/root", "location":
+// "@paradrop.server(seccam.py)"} is written to /root/seccam.py.
+import type { Chute, ChuteFile } from '../chute/types.js';
+import { placedName } from '../chute/files.js';
+import { recheckChute } from '../chute/recheck.js';
 import { type ProblemList, q } from './problems.js';
-import type { GatewayProfile } from './types.js';
+import type { GatewayProfile, PlanFile } from './types.js';
 
-/** Interface index is one byte of the chute's MAC addresses (lxc-config.ts); 32 is plenty. */
-export const MAX_INTERFACES = 32;
-
-const ENCRYPTIONS = new Set(['none', 'psk', 'psk2', 'psk-mixed', 'sae', 'sae-mixed']);
-const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
-
-function checkKey(key: string | undefined): string | undefined {
-  if (key === undefined) return 'is missing';
-  if (/^[0-9a-fA-F]{64}$/.test(key)) return undefined;
-  if (key.length < 8 || key.length > 63) return `has ${key.length} characters, not 8 to 63`;
-  if (!/^[\x20-\x7e]+$/.test(key)) return 'contains characters other than printable ASCII';
-  return undefined;
+/** Runs src/chute's rules on `chute`; false (and its problems added) when it breaks any. */
+export function recheck(chute: Chute, problems: ProblemList): boolean {
+  const found = recheckChute(chute);
+  for (const p of found) {
+    problems.add(p.code, `${chute.name}:${p.path}`, `chute ${q(chute.name)}: ${p.message}`, p.value, p.expected);
+  }
+  return found.length === 0;
 }
 
-export function checkChute(chute: Chute, profile: GatewayProfile, problems: ProblemList): void {
+/** Where `file` is written inside the chute; undefined when no file name can be derived. */
+export function targetOf(file: ChuteFile, profile: GatewayProfile): string | undefined {
+  if (file.extract) return file.path;
+  const dir = file.path.endsWith('/') ? file.path.slice(0, -1)
+    : profile.rootfs.writable.includes(file.path) ? file.path : undefined;
+  if (dir === undefined) return file.path;
+  const name = placedName(file);
+  return name === undefined ? undefined : `${dir}/${name}`;
+}
+
+/** The chute's files with their targets, each inside a writable directory and each target once. */
+export function fileTargets(chute: Chute, profile: GatewayProfile, problems: ProblemList): PlanFile[] {
   const who = `chute ${q(chute.name)}`;
-  const nets = chute.struct.net;
-  if (nets.length > MAX_INTERFACES) {
-    problems.add('FIELD_INVALID', `${chute.name}:struct.net`, `${who} has ${nets.length} interfaces, more than ${MAX_INTERFACES}`,
-      nets.length, `at most ${MAX_INTERFACES} interfaces`);
-  }
-  const byName = new Map<string, string>();
-  const byIntf = new Map<string, string>();
-  for (const net of nets) {
-    const path = `${chute.name}:struct.net.${net.name}`;
-    const iw = `${who} interface ${q(net.name)}`;
-    if (byName.has(net.name)) problems.add('FIELD_INVALID', path, `${who} has two interfaces named ${q(net.name)}`, net.name, 'unique names');
-    byName.set(net.name, net.name);
-    if (!isValidDeviceName(net.intfName) || net.intfName === 'lo') {
-      problems.add('DEVICE_NAME_INVALID', `${path}.intfName`,
-        `${iw}: intfName ${q(net.intfName)} is not a Linux device name of 1 to 15 characters [A-Za-z0-9_.-] other than 'lo'`,
-        net.intfName, 'a device name of at most 15 characters');
-    } else {
-      const other = byIntf.get(net.intfName);
-      if (other !== undefined) {
-        problems.add('DEVICE_NAME_INVALID', `${path}.intfName`,
-          `${who} interfaces ${q(other)} and ${q(net.name)} both use the name ${q(net.intfName)} inside the chute`,
-          net.intfName, 'a name no other interface of the chute uses');
-      }
-      byIntf.set(net.intfName, net.name);
-    }
-    if (net.type !== 'wifi') continue;
-    const ssidLen = net.ssid === undefined ? 0 : utf8Length(net.ssid);
-    if (ssidLen < 1 || ssidLen > 32 || /[\u0000-\u001f]/.test(net.ssid ?? '')) {
-      problems.add(net.ssid === undefined ? 'FIELD_MISSING' : 'FIELD_INVALID', `${path}.ssid`,
-        `${iw}: ssid ${q(net.ssid ?? '')} must be 1 to 32 bytes of text`, net.ssid, 'an SSID of 1 to 32 bytes');
-    }
-    const enc = net.encryption ?? 'none';
-    if (!ENCRYPTIONS.has(enc)) {
-      problems.add('FIELD_INVALID', `${path}.encryption`, `${iw}: encryption ${q(enc)} is not one of ${[...ENCRYPTIONS].join(', ')}`,
-        enc, [...ENCRYPTIONS].join(', '));
-    } else if (enc !== 'none') {
-      const why = checkKey(net.key);
-      if (why) {
-        problems.add(net.key === undefined ? 'FIELD_MISSING' : 'FIELD_INVALID', `${path}.key`,
-          `${iw}: key ${why} (${enc} needs a passphrase of 8 to 63 printable ASCII characters or 64 hex digits)`,
-          net.key === undefined ? undefined : '(hidden)', '8 to 63 printable ASCII characters');
-      }
-    }
-  }
+  const writable = profile.rootfs.writable;
+  const out: PlanFile[] = [];
+  const owners = new Map<string, string>();
   chute.files.forEach((f, i) => {
-    const under = (dir: string): boolean => f.path === dir || f.path.startsWith(`${dir}/`);
+    const path = `${chute.name}:files[${i}].path`;
+    const target = targetOf(f, profile);
+    if (target === undefined) {
+      problems.add('FIELD_INVALID', path,
+        `${who}: file ${q(f.name)} goes into the directory ${q(f.path)}, but its location ends in no plain file name to give it there`,
+        f.path, 'a full file path, or a location ending in a file name');
+      return;
+    }
+    const under = (dir: string): boolean => target.startsWith(`${dir}/`) || (f.extract && target === dir);
     const ro = profile.rootfs.readOnlyBinds.filter(under);
-    const rw = profile.rootfs.writable.filter(under);
+    const rw = writable.filter(under);
     const deepest = (xs: string[]): number => Math.max(-1, ...xs.map((d) => d.length));
     if (rw.length === 0 || deepest(ro) >= deepest(rw)) {
       const where = ro.length > 0 ? `inside the gateway's read-only ${ro.join(', ')}` : "outside the chute's writable directories";
-      problems.add('FIELD_INVALID', `${chute.name}:files[${i}].path`,
-        `${who}: file ${q(f.name)} goes to ${q(f.path)}, ${where} (${profile.rootfs.writable.join(', ')})`,
-        f.path, `a path under one of ${profile.rootfs.writable.join(', ')}`);
+      problems.add('FIELD_INVALID', path,
+        `${who}: file ${q(f.name)} goes to ${q(target)}, ${where} (${writable.join(', ')})`,
+        f.path, `a path under one of ${writable.join(', ')}`);
+      return;
     }
+    const other = owners.get(target);
+    if (other !== undefined) {
+      problems.add('FIELD_INVALID', path, `${who}: files ${q(other)} and ${q(f.name)} both go to ${q(target)}`,
+        target, 'one file per path');
+      return;
+    }
+    owners.set(target, f.name);
+    out.push({ ...f, target });
   });
+  return out;
 }

@@ -3,15 +3,17 @@
 // recorded slots and subnets), never on the order they are given in. Everything is ordered by
 // chute name, then interface position in struct.net, then section kind. Every section a chute
 // gets is derived from that chute and its slot and addresses alone, so removing a chute removes
-// exactly its sections. Conflicts between chutes, or with the gateway, are collected and thrown
-// as one ValidationError; each names both parties. The result passes lint (lint.ts) or this is a
+// exactly its sections. Each chute is first rechecked against src/chute's own rules (it may come
+// from a state file, not from parseChute); one that breaks them is reported and left out. Conflicts
+// between chutes, or with the gateway, are collected and thrown as one ValidationError; each names
+// both parties. The result passes lint (lint.ts) or this is a
 // bug (InternalError). Cost is linear in the chutes: maps, no pairwise scans.
 // Used by `paradrop render` (src/cli/render.ts) and by install/update planning.
 import type { Chute } from '../chute/types.js';
 import { InternalError } from '../errors.js';
 import { addressKey, resolveAddresses } from './addressing.js';
 import { cgroupLimits } from './cgroup.js';
-import { checkChute } from './chute-checks.js';
+import { fileTargets, recheck } from './chute-checks.js';
 import type { InterfaceContext } from './context.js';
 import { dhcpSections } from './dhcp.js';
 import { firewallSections } from './firewall.js';
@@ -27,7 +29,7 @@ import { runtimePlans, unservedWifi } from './runtime.js';
 import { shapingPlans } from './shaping.js';
 import { assignSlots } from './slots.js';
 import type { ChuteInput, ChutePlan, DesiredState, GatewayProfile, InterfacePlan } from './types.js';
-import { formatIpv4, formatSubnet, maskOfPrefix } from './ipv4.js';
+import { formatIpv4, formatSubnet, maskOfPrefix } from '../chute/ipv4.js';
 import { wirelessSections } from './wireless.js';
 
 /** One namespace of names (devices, UCI interfaces, zones): the first claimant keeps a name. */
@@ -47,7 +49,7 @@ function claimNames(chute: string, iface: string, n: InterfaceNames,
   books: { device: NameBook; iface: NameBook; zone: NameBook }, problems: ProblemList): void {
   const owner = `chute ${q(chute)} interface ${q(iface)}`;
   const path = `${chute}:struct.net.${iface}`;
-  for (const dev of [n.bridge, n.hostVeth]) {
+  for (const dev of [n.bridge, n.hostVeth, n.ifb]) {
     if (!isValidDeviceName(dev)) {
       problems.add('DEVICE_NAME_INVALID', path, `${owner}: device name ${q(dev)} is not 1 to 15 characters [A-Za-z0-9_.-]`, dev, 'at most 15 characters');
     }
@@ -92,14 +94,17 @@ export function compile(profile: GatewayProfile, chutes: readonly ChuteInput[]):
   const notes: string[] = [];
   const inputs = [...chutes].sort((a, b) => (a.chute.name < b.chute.name ? -1 : a.chute.name > b.chute.name ? 1 : 0));
   const unique: ChuteInput[] = [];
+  let prevName: string | undefined;
   for (const input of inputs) {
-    const prev = unique[unique.length - 1];
-    if (prev && prev.chute.name === input.chute.name) {
+    const twice = input.chute.name === prevName;
+    prevName = input.chute.name;
+    if (twice) {
       problems.add('CHUTE_DUPLICATE', `${input.chute.name}:name`, `chute ${q(input.chute.name)} is given twice`, input.chute.name, 'each chute once');
       continue;
     }
-    unique.push(input);
-    checkChute(input.chute, profile, problems);
+    // A chute breaking src/chute's rules is reported and left out: its addresses, names and
+    // ports cannot be trusted, so conflicts with it would only be noise.
+    if (recheck(input.chute, problems)) unique.push(input);
   }
 
   const slots = assignSlots(unique.map((i) => ({ name: i.chute.name, ...(i.slot === undefined ? {} : { recorded: i.slot }) })), problems);
@@ -122,7 +127,7 @@ export function compile(profile: GatewayProfile, chutes: readonly ChuteInput[]):
   const uci: DesiredState['uci'] = { network: [], wireless: [], dhcp: [], firewall: [] };
   const plans: ChutePlan[] = [];
   const ports = new PortBook();
-  const resources = unique.map((i) => ({ name: i.chute.name, ...resolveResources(i.chute, profile, problems) }));
+  const resources = unique.map((i) => ({ name: i.chute.name, ...resolveResources(i.chute, profile) }));
   checkMemory(profile, resources, problems);
 
   unique.forEach((input, k) => {
@@ -130,14 +135,18 @@ export function compile(profile: GatewayProfile, chutes: readonly ChuteInput[]):
     const slot = slots.get(chute.name);
     if (slot === undefined) return;
     const contexts: InterfaceContext[] = [];
-    let routed = false;
+    // The default route: the first wan-type interface; without one, the first interface, so that
+    // replies to LAN clients of a redirect into a wifi-only chute are routable (its zone still
+    // forwards nothing: no Internet). With both types, replies to a redirect into the wifi address
+    // leave by the wan-type route; the gateway's conntrack knows the DNATed flow and forwards
+    // them as established, whatever interface they come back on.
+    const routeIndex = Math.max(0, chute.struct.net.findIndex((n) => n.type === 'wan'));
     chute.struct.net.forEach((net, index) => {
       const names = interfaceNames(slot, index);
       claimNames(chute.name, net.name, names, books, problems);
       const addressing = addresses.get(addressKey(chute.name, net.name));
       if (!addressing) return;
-      const c: InterfaceContext = { chute: chute.name, index, net, names, addressing, defaultRoute: net.type === 'wan' && !routed };
-      if (net.type === 'wan') routed = true;
+      const c: InterfaceContext = { chute: chute.name, index, net, names, addressing, defaultRoute: index === routeIndex };
       if (net.type === 'wifi') c.radio = radios.get(radioKey(chute.name, net.name)) ?? null;
       contexts.push(c);
     });
@@ -151,6 +160,11 @@ export function compile(profile: GatewayProfile, chutes: readonly ChuteInput[]):
     uci.firewall.push(...redirectSections(chute, slot, byName, profile, ports, problems));
     for (const name of unservedWifi(chute)) {
       notes.push(`chute ${q(chute.name)} interface ${q(name)}: no @net.runtime.dhcpserver serves it, so devices on its SSID need static addresses`);
+    }
+    for (const net of chute.struct.net) {
+      if (net.type === 'wifi' && (net.encryption ?? 'none') === 'none') {
+        notes.push(`chute ${q(chute.name)} interface ${q(net.name)}: SSID ${q(net.ssid ?? '')} is open (encryption none): anyone in range can join it and reach the chute`);
+      }
     }
     const r = resources[k]!;
     const limits = cgroupLimits(profile.cgroup, r.cpuShares, r.memoryBytes);
@@ -167,9 +181,9 @@ export function compile(profile: GatewayProfile, chutes: readonly ChuteInput[]):
       lxcConfig,
       interfaces,
       limits,
-      shaping: shapingPlans(chute, byName, problems),
-      runtime: runtimePlans(chute, byName, problems),
-      files: chute.files,
+      shaping: shapingPlans(chute, byName),
+      runtime: runtimePlans(chute, byName),
+      files: fileTargets(chute, profile, problems),
     });
   });
 

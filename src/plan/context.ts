@@ -13,6 +13,10 @@ export interface InterfaceContext {
   addressing: Addressing;
   /** wifi only: radio name, or null when the gateway has none. */
   radio?: string | null;
-  /** The chute's first wan-type interface: its default route goes through the gateway here. */
+  /**
+   * The chute's default route goes through the gateway here: on its first wan-type interface, or,
+   * when it has none, on its first interface (so that replies to redirected LAN clients are
+   * routable; a wifi-type zone forwards nothing, so this gives no Internet).
+   */
   defaultRoute: boolean;
 }

@@ -10,9 +10,12 @@
 // redirects name existing zones; nothing forwards into a chute zone and a chute zone forwards
 // only to wan; no rule accepts chute traffic to the gateway except DNS from a wan-type chute zone
 // when the profile allows it; redirects DNAT from lan/wan into a chute subnet, off the gateway's
-// own service ports; LXC configs use only the cgroup keys of the profile's version.
+// own service ports, and match the gateway's own address (src_dip) from lan always and from wan
+// when its address is known (a DNAT without it captures traffic to any address); LXC configs use
+// only the cgroup keys of the profile's version, deny devices by default and keep capabilities by
+// an allow-list (lxc.cap.keep, never lxc.cap.drop); shaping devices are valid device names.
 import type { UciSectionSpec } from '../uci/model.js';
-import { contains, parseIpv4, prefixOfNetmask, subnetOf } from './ipv4.js';
+import { contains, ipv4Value as parseIpv4, prefixOfNetmaskText as prefixOfNetmask, subnetOf } from '../chute/ipv4.js';
 import { MAX_ZONE_NAME, isValidDeviceName } from './names.js';
 import { ENUMS, KNOWN_OPTIONS, LIST_VALUED, REQUIRED, SECTION_TYPES, SINGLE_VALUED } from './openwrt-options.js';
 import type { DesiredState, GatewayProfile, UciPackageName } from './types.js';
@@ -139,6 +142,8 @@ export function lintDesiredState(state: DesiredState, profile: GatewayProfile): 
       return a !== undefined && ip !== undefined && contains(subnetOf(a.ip, a.prefix), ip);
     });
     if (!inZone) out.push(`firewall.${s.name}: dest_ip '${String(get('dest_ip'))}' is not in the subnet of zone '${dest}'`);
+    const own = src === profile.lan.zone ? profile.lan.ipaddr : src === profile.wan.zone ? profile.wan.ipaddr : undefined;
+    if (get('src_dip') !== own) out.push(`firewall.${s.name}: src_dip '${String(get('src_dip') ?? '')}' is not the gateway's own address on '${String(src)}' (${own ?? 'none'})`);
   }
   // chutes
   for (const c of state.chutes) {
@@ -146,7 +151,12 @@ export function lintDesiredState(state: DesiredState, profile: GatewayProfile): 
     if (bad.test(c.lxcConfig)) out.push(`chute ${c.name}: LXC config has cgroup keys of the wrong version for cgroup ${profile.cgroup}`);
     for (const line of c.lxcConfig.split('\n')) if (line !== '' && !line.startsWith('#') && !/^lxc\.[a-z0-9_.]+ = \S/.test(line)) out.push(`chute ${c.name}: LXC config line '${line}' is not 'key = value'`);
     if (!c.lxcConfig.endsWith('\n')) out.push(`chute ${c.name}: LXC config does not end with a newline`);
+    if (/^lxc\.cap\.drop/m.test(c.lxcConfig) || !/^lxc\.cap\.keep = /m.test(c.lxcConfig)) out.push(`chute ${c.name}: LXC config does not keep capabilities by an allow-list (lxc.cap.keep)`);
+    if (!/^lxc\.cgroup2?\.devices\.deny = a$/m.test(c.lxcConfig)) out.push(`chute ${c.name}: LXC config does not deny devices by default`);
     for (const i of c.interfaces) for (const d of [i.bridge, i.hostVeth, i.intfName]) if (!isValidDeviceName(d)) out.push(`chute ${c.name}: device name '${d}' is not 1 to 15 characters`);
+    for (const s of c.shaping) {
+      for (const d of [s.down?.dev, s.up?.dev, s.up?.ifb]) if (d !== undefined && !isValidDeviceName(d)) out.push(`chute ${c.name}: shaping device '${d}' is not 1 to 15 characters`);
+    }
   }
   return out;
 }

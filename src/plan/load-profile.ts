@@ -2,7 +2,7 @@
 // leniently (comments, single quotes, trailing commas) like chute files; parseProfile() merges it
 // over the default profile and checks it. Used by `paradrop render --profile FILE`.
 import { readFile } from 'node:fs/promises';
-import JSON5 from 'json5';
+import { parseLenientText } from '../chute/json-lenient-parser.js';
 import { ParadropError } from '../errors.js';
 import { parseProfile } from './profile.js';
 import type { GatewayProfile } from './types.js';
@@ -12,14 +12,13 @@ export async function loadProfile(path: string, label = path): Promise<GatewayPr
     throw new ParadropError('IO_ERROR', `cannot read gateway profile ${label}: ${err.code ?? err.message}`,
       { path: label, cause: err, expected: 'a readable JSON file' });
   });
-  let json: unknown;
-  try {
-    json = JSON5.parse(text);
-  } catch (err) {
-    const e = err as SyntaxError & { lineNumber?: number; columnNumber?: number };
-    const at = e.lineNumber === undefined ? '' : ` at line ${e.lineNumber}, column ${e.columnNumber ?? 0}`;
-    throw new ParadropError('JSON_SYNTAX', `gateway profile ${label}${at}: ${e.message.replace(/^JSON5: /, '')}`,
-      { path: label, cause: err, expected: 'JSON' });
+  // The chutes' lenient reader, minus their duplicate-key check: a profile kept the last of a
+  // repeated key before, and still does.
+  const parsed = parseLenientText(text);
+  if (!parsed.ok) {
+    throw new ParadropError('JSON_SYNTAX', `gateway profile ${label} at line ${parsed.line}, column ${parsed.column}: ${parsed.reason}`,
+      { path: label, value: { line: parsed.line, column: parsed.column }, expected: 'JSON' });
   }
+  const json = parsed.value;
   return parseProfile(json);
 }

@@ -13,12 +13,23 @@
 // the read-only rootfs before the start (create=dir/file is then a no-op, kept for a container
 // started by hand).
 // Network: one veth per chute interface with a fixed host-side name on the interface's bridge,
-// the chute-side name and address from the chute, and a default route through the gateway for the
-// chute's first wan-type interface only (a second default route would fail to install).
+// the chute-side name and address from the chute, and one default route through the gateway
+// (InterfaceContext.defaultRoute: the first wan-type interface, else the first interface; a second
+// default route would fail to install).
+// Capabilities: an allow-list (lxc.cap.keep = profile.capsKeep), so that whatever a newer kernel
+// adds is dropped too. A chute whose runtime has @net.runtime.dhcpserver also keeps net_admin:
+// dnsmasq refuses to serve DHCP without it ("process is missing required capability NET_ADMIN",
+// exit 5, even with --dhcp-broadcast --no-ping), and it reaches only the chute's own network
+// namespace (its addresses, routes, qdiscs), so the gateway's state is out of reach; the chute's
+// shaping therefore lives on the gateway side (shaping.ts).
+// Devices: deny all, then allow the usual harmless character devices (null, zero, full, random,
+// urandom, tty, ptmx and the pts the chute's ptys live on). cgroup v1 writes devices.deny/allow;
+// on v2 LXC turns the same lxc.cgroup2.devices.* keys into a BPF device program. Like the limits,
+// the keys of one cgroup version only.
 import type { Chute } from '../chute/types.js';
 import type { InterfaceContext } from './context.js';
 import { lxcCgroupKeys } from './cgroup.js';
-import { formatIpv4 } from './ipv4.js';
+import { formatIpv4 } from '../chute/ipv4.js';
 import { parseSlot } from './slots.js';
 import type { CgroupLimits, GatewayProfile } from './types.js';
 
@@ -34,6 +45,16 @@ export function chuteMac(slot: string, index: number): string {
   const value = parseSlot(slot) ?? 0;
   const bytes = [0x02, 0x70, 0x64, (value >> 8) & 0xff, value & 0xff, index & 0xff];
   return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+/** Character devices a chute may use (major:minor): /dev/null, zero, full, random, urandom, tty, ptmx, pts/*. */
+export const ALLOWED_DEVICES: readonly string[] = ['c 1:3 rwm', 'c 1:5 rwm', 'c 1:7 rwm', 'c 1:8 rwm', 'c 1:9 rwm', 'c 5:0 rwm', 'c 5:2 rwm', 'c 136:* rwm'];
+
+/** The capabilities the chute keeps: the profile's, plus net_admin for a DHCP server (see above). */
+export function capsKept(chute: Chute, capsKeep: readonly string[]): string[] {
+  const keep = new Set(capsKeep);
+  if (chute.runtime.some((e) => e.kind === 'dhcpserver')) keep.add('net_admin');
+  return [...keep].sort();
 }
 
 export interface LxcConfigInput {
@@ -86,6 +107,14 @@ export function toLxcConfig(x: LxcConfigInput): string {
   const cpu = x.limits.version === 'v1' ? `cpu shares ${x.limits.cpuShares}` : `cpu weight ${x.limits.cpuWeight} from cpu shares ${x.limits.cpuShares}`;
   lines.push(`# Limits, cgroup ${x.limits.version}: ${cpu}, memory hard limit, no swap keys (see paradrop's cgroup.ts).`);
   for (const [key, value] of lxcCgroupKeys(x.limits)) kv(key, value);
-  if (x.profile.capsDrop.length > 0) kv('lxc.cap.drop', [...x.profile.capsDrop].sort().join(' '));
+  const devices = x.limits.version === 'v1' ? 'lxc.cgroup.devices' : 'lxc.cgroup2.devices';
+  lines.push('# Devices: none but null, zero, full, random, urandom, tty, ptmx and pts.');
+  kv(`${devices}.deny`, 'a');
+  for (const d of ALLOWED_DEVICES) kv(`${devices}.allow`, d);
+  const caps = capsKept(x.chute, x.profile.capsKeep);
+  lines.push(caps.includes('net_admin') && !x.profile.capsKeep.includes('net_admin')
+    ? "# Capabilities kept, all others dropped; net_admin for dnsmasq's DHCP, scoped to the chute's own network namespace."
+    : '# Capabilities kept, all others dropped.');
+  kv('lxc.cap.keep', caps.length > 0 ? caps.join(' ') : 'none');
   return `${lines.join('\n')}\n`;
 }

@@ -3,6 +3,7 @@
 // stop at 15 bytes and firewall4 zone names at 11). Invariants, relied on by removal: each name
 // embeds the slot, and a slot is exactly 3 characters, so two chutes never derive the same name
 // and all of a chute's UCI sections start with `pd_<slot>`.
+import { isLinuxDeviceName } from '../chute/struct.js';
 
 /** Linux IFNAMSIZ minus the terminating NUL. */
 export const MAX_DEVICE_NAME = 15;
@@ -10,14 +11,14 @@ export const MAX_DEVICE_NAME = 15;
 export const MAX_ZONE_NAME = 11;
 
 const SECTION_NAME = /^[A-Za-z0-9_]+$/;
-/** What the kernel accepts in a device name, narrowed to what every tool quotes safely. */
-const DEVICE_NAME = /^[A-Za-z0-9_.-]+$/;
 
 export interface InterfaceNames {
   /** UCI `network` interface name, also the dhcp section's `interface`. */
   uciInterface: string;
   bridge: string;
   hostVeth: string;
+  /** ifb device that the host veth's ingress (the chute's upload) is redirected to for shaping. */
+  ifb: string;
   zone: string;
   sections: {
     device: string;
@@ -36,6 +37,7 @@ export function interfaceNames(slot: string, index: number): InterfaceNames {
     uciInterface: `pd_${id}`,
     bridge: `br-pd${id}`,
     hostVeth: `vpd${id}`,
+    ifb: `ipd${id}`,
     zone: `pdz${id}`,
     sections: {
       device: `pd_${id}_br`,
@@ -73,6 +75,7 @@ export function isValidSectionName(name: string): boolean {
   return SECTION_NAME.test(name);
 }
 
+/** Linux's device name rule, as src/chute applies it to intfName (which also refuses "lo"). */
 export function isValidDeviceName(name: string): boolean {
-  return name.length > 0 && name.length <= MAX_DEVICE_NAME && DEVICE_NAME.test(name) && name !== '.' && name !== '..';
+  return isLinuxDeviceName(name);
 }

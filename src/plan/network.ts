@@ -9,7 +9,7 @@
 // devices on that SSID get the chute as their router and their zone rejects input and forward.
 import type { UciSectionSpec } from '../uci/model.js';
 import type { InterfaceContext } from './context.js';
-import { formatIpv4, maskOfPrefix } from './ipv4.js';
+import { formatIpv4, maskOfPrefix } from '../chute/ipv4.js';
 import { opt, section } from './uci-text.js';
 
 export function networkSections(c: InterfaceContext): UciSectionSpec[] {

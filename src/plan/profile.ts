@@ -1,33 +1,48 @@
 // The gateway profile: what the compiler needs to know about the gateway. defaultProfile() is a
 // typical x86 OpenWrt gateway; parseProfile() merges a JSON profile over it (objects field by
 // field, lists replaced whole) and checks every field, reporting all problems at once.
-// Invariant: a profile returned from here is valid, so the compiler never re-checks its shape.
+// Invariant: a profile returned from here is valid, so the compiler never re-checks its shape:
+// lan has an address, every chuteSubnets entry is a CIDR touching no special range and the pool
+// lies inside one of them, capsKeep names only capabilities Linux knows.
+// The former `capsDrop` (a deny-list) is refused with a message pointing at `capsKeep`: a profile
+// written for it would otherwise silently get the default allow-list, which may keep less or more
+// than its author meant.
 import { ProblemList, q } from './problems.js';
-import { parseCidr, parseIpv4, prefixOfNetmask } from './ipv4.js';
+import { ipv4Value, parseCidr, prefixOfNetmaskText, specialRangeOf, within } from '../chute/ipv4.js';
 import { MAX_ZONE_NAME, isValidDeviceName, isValidSectionName } from './names.js';
 import type { GatewayProfile } from './types.js';
 
 const MiB = 1024 * 1024;
 
 /**
- * Capabilities dropped in every chute: all but chown, dac_override, fowner, fsetid, kill,
- * setgid, setuid, setpcap, setfcap, sys_chroot, audit_write, net_bind_service (a chute's web
- * server on 80, dnsmasq on 67) and net_raw (dnsmasq binds its DHCP socket to the interface, which
- * needs it on kernels before 5.7): the set container runtimes commonly keep. Dropped, among
- * others: sys_admin (mounts), net_admin (a chute must not reconfigure its interfaces, addresses
- * or qdiscs: its upload shaping sits on its own veth end), dac_read_search (open_by_handle_at
- * reads host files past a bind mount), sys_ptrace, sys_module, sys_rawio, sys_time, sys_boot,
- * sys_resource (a chute could make itself exempt from the OOM killer). LXC drops them only after
- * it has set the container up (mounts, /dev by autodev), so it needs none of them itself; dnsmasq
- * runs without net_admin because the compiler passes --dhcp-broadcast (runtime.ts). Only
- * capabilities every kernel since 3.16 knows: LXC refuses to start on a name it cannot drop.
+ * Capabilities every chute keeps (lxc.cap.keep; all others are dropped, including any a newer
+ * kernel adds, such as bpf, perfmon and checkpoint_restore, which a deny-list would miss):
+ * chown, dac_override, fowner, fsetid, kill, setgid, setuid, setpcap, setfcap, sys_chroot,
+ * audit_write, net_bind_service (a chute's web server on 80, dnsmasq on 67) and net_raw
+ * (dnsmasq's ping check and its interface-bound DHCP socket): the set container runtimes
+ * commonly keep. Not kept, among others: sys_admin (mounts), net_admin (except for a DHCP server:
+ * lxc-config.ts), dac_read_search (open_by_handle_at reads host files past a bind mount),
+ * sys_ptrace, sys_module, sys_rawio, sys_time, sys_boot, mknod, sys_resource (a chute could make
+ * itself exempt from the OOM killer). LXC drops them only after it has set the container up
+ * (mounts, /dev by autodev), so it needs none of them itself.
  */
-const DEFAULT_CAPS_DROP = [
-  'audit_control', 'audit_read', 'block_suspend', 'dac_read_search', 'ipc_lock', 'ipc_owner', 'lease',
-  'linux_immutable', 'mac_admin', 'mac_override', 'mknod', 'net_admin', 'net_broadcast', 'sys_admin', 'sys_boot',
-  'sys_module', 'sys_nice', 'sys_pacct', 'sys_ptrace', 'sys_rawio', 'sys_resource', 'sys_time', 'sys_tty_config',
-  'syslog', 'wake_alarm',
+export const DEFAULT_CAPS_KEEP: readonly string[] = [
+  'chown', 'dac_override', 'fowner', 'fsetid', 'kill', 'setgid', 'setuid', 'setpcap', 'setfcap', 'sys_chroot',
+  'audit_write', 'net_bind_service', 'net_raw',
 ];
+
+/** Every capability of Linux 6.x (include/uapi/linux/capability.h), as LXC spells them. */
+export const KNOWN_CAPS: readonly string[] = [
+  'chown', 'dac_override', 'dac_read_search', 'fowner', 'fsetid', 'kill', 'setgid', 'setuid', 'setpcap',
+  'linux_immutable', 'net_bind_service', 'net_broadcast', 'net_admin', 'net_raw', 'ipc_lock', 'ipc_owner',
+  'sys_module', 'sys_rawio', 'sys_chroot', 'sys_ptrace', 'sys_pacct', 'sys_admin', 'sys_boot', 'sys_nice',
+  'sys_resource', 'sys_time', 'sys_tty_config', 'mknod', 'lease', 'audit_write', 'audit_control', 'setfcap',
+  'mac_override', 'mac_admin', 'syslog', 'wake_alarm', 'block_suspend', 'audit_read', 'perfmon', 'bpf',
+  'checkpoint_restore',
+];
+
+/** The private ranges of RFC 1918: chute subnets stay inside them unless a profile says otherwise. */
+export const DEFAULT_CHUTE_SUBNETS: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 
 export function defaultProfile(): GatewayProfile {
   return {
@@ -48,6 +63,7 @@ export function defaultProfile(): GatewayProfile {
     ],
     // Away from the 10.100.x.0/24 of the chapter's examples and from 192.168.x home LANs.
     subnetPool: '10.128.0.0/16',
+    chuteSubnets: [...DEFAULT_CHUTE_SUBNETS],
     defaults: { cpuShares: 1024, memoryBytes: 64 * MiB, diskKiB: 64 * 1024 },
     memoryPolicy: { reserveBytes: 128 * MiB, overcommit: 1.0 },
     chuteDns: true,
@@ -56,7 +72,7 @@ export function defaultProfile(): GatewayProfile {
       readOnlyBinds: ['/bin', '/sbin', '/lib', '/lib64', '/usr'],
       writable: ['/etc', '/root', '/srv', '/tmp', '/var'],
     },
-    capsDrop: [...DEFAULT_CAPS_DROP],
+    capsKeep: [...DEFAULT_CAPS_KEEP],
   };
 }
 
@@ -119,9 +135,15 @@ class ProfileChecker {
       'an absolute path other than "/" without spaces, "..", or a trailing slash');
   }
 
-  network(v: unknown, path: string): void {
+  /** `addressRequired`: the LAN, whose address every redirect from it matches (src_dip). */
+  network(v: unknown, path: string, addressRequired: boolean): void {
     const n = this.obj(v, path, ['interface', 'zone', 'device', 'ipaddr', 'netmask']);
     if (!n) return;
+    if (addressRequired && (n.ipaddr === undefined || n.ipaddr === null)) {
+      this.bad(`${path}.ipaddr`, n.ipaddr, "is missing: redirects from the LAN match the gateway's own LAN address",
+        'the gateway\'s LAN address, e.g. "192.168.1.1"');
+      return;
+    }
     this.str(n.interface, `${path}.interface`, isValidSectionName, 'a UCI name of [A-Za-z0-9_]');
     this.str(n.zone, `${path}.zone`, (s) => s.length <= MAX_ZONE_NAME && isValidSectionName(s),
       `a zone name of at most ${MAX_ZONE_NAME} characters [A-Za-z0-9_]`);
@@ -129,14 +151,14 @@ class ProfileChecker {
     if ((n.ipaddr === undefined) !== (n.netmask === undefined)) {
       this.bad(`${path}.netmask`, n.netmask, 'must be given together with ipaddr', 'both ipaddr and netmask, or neither');
     } else if (n.ipaddr !== undefined) {
-      this.str(n.ipaddr, `${path}.ipaddr`, (s) => parseIpv4(s) !== undefined, 'a dotted IPv4 address');
-      this.str(n.netmask, `${path}.netmask`, (s) => prefixOfNetmask(s) !== undefined, 'a dotted netmask');
+      this.str(n.ipaddr, `${path}.ipaddr`, (s) => ipv4Value(s) !== undefined, 'a dotted IPv4 address');
+      this.str(n.netmask, `${path}.netmask`, (s) => prefixOfNetmaskText(s) !== undefined, 'a dotted netmask');
     }
   }
 }
 
 const TOP_KEYS = ['name', 'cgroup', 'ramBytes', 'radios', 'lan', 'wan', 'reservedSubnets', 'servicePorts',
-  'subnetPool', 'defaults', 'memoryPolicy', 'chuteDns', 'paths', 'rootfs', 'capsDrop'] as const;
+  'subnetPool', 'chuteSubnets', 'defaults', 'memoryPolicy', 'chuteDns', 'paths', 'rootfs', 'capsKeep'] as const;
 
 /** A profile from JSON (already parsed): merged over defaultProfile(), then checked. */
 export function parseProfile(json: unknown): GatewayProfile {
@@ -146,7 +168,12 @@ export function parseProfile(json: unknown): GatewayProfile {
     c.bad('', json, 'is not an object', 'an object');
     problems.throwIfAny('gateway profile');
   }
-  c.keys(json as Obj, '', TOP_KEYS);
+  if (Object.hasOwn(json as Obj, 'capsDrop')) {
+    problems.add('PROFILE_INVALID', 'profile.capsDrop',
+      'profile.capsDrop: is no longer read: chutes now get an allow-list; remove capsDrop and list the capabilities chutes keep in capsKeep (default: ' +
+      `${DEFAULT_CAPS_KEEP.join(' ')})`, (json as Obj).capsDrop, 'capsKeep');
+  }
+  c.keys(Object.fromEntries(Object.entries(json as Obj).filter(([k]) => k !== 'capsDrop')), '', TOP_KEYS);
   const p = mergeOver(defaultProfile(), json) as Obj;
 
   c.str(p.name, 'name', (s) => !/[\u0000-\u001f]/.test(s), 'a printable name');
@@ -163,8 +190,8 @@ export function parseProfile(json: unknown): GatewayProfile {
     if (!['2g', '5g', '6g'].includes(o.band as string)) c.bad(`radios[${i}].band`, o.band, 'is not "2g", "5g" or "6g"', '"2g", "5g" or "6g"');
     c.int(o.maxAps, `radios[${i}].maxAps`, 0, 64);
   });
-  c.network(p.lan, 'lan');
-  c.network(p.wan, 'wan');
+  c.network(p.lan, 'lan', true);
+  c.network(p.wan, 'wan', false);
   c.list(p.reservedSubnets, 'reservedSubnets').forEach((s, i) =>
     c.str(s, `reservedSubnets[${i}]`, (t) => parseCidr(t) !== undefined, 'a CIDR subnet such as 172.16.0.0/12'));
   c.list(p.servicePorts, 'servicePorts').forEach((s, i) => {
@@ -174,8 +201,22 @@ export function parseProfile(json: unknown): GatewayProfile {
     if (o.proto !== 'tcp' && o.proto !== 'udp') c.bad(`servicePorts[${i}].proto`, o.proto, 'is not "tcp" or "udp"', '"tcp" or "udp"');
     c.int(o.port, `servicePorts[${i}].port`, 1, 65535);
   });
-  c.str(p.subnetPool, 'subnetPool', (t) => { const s = parseCidr(t); return s !== undefined && s.prefix <= 24; },
-    'a CIDR subnet of /24 or larger such as 10.128.0.0/16');
+  const allowed = c.list(p.chuteSubnets, 'chuteSubnets').flatMap((s, i) => {
+    if (!c.str(s, `chuteSubnets[${i}]`, (t) => parseCidr(t) !== undefined, 'a CIDR subnet such as 10.0.0.0/8')) return [];
+    const subnet = parseCidr(s as string)!;
+    const special = specialRangeOf(subnet);
+    if (special === undefined) return [subnet];
+    c.bad(`chuteSubnets[${i}]`, s, `touches ${special}, which is never a chute's`, 'a private range such as 10.0.0.0/8');
+    return [];
+  });
+  if (c.str(p.subnetPool, 'subnetPool', (t) => { const s = parseCidr(t); return s !== undefined && s.prefix <= 24; },
+    'a CIDR subnet of /24 or larger such as 10.128.0.0/16')) {
+    const pool = parseCidr(p.subnetPool as string)!;
+    if (Array.isArray(p.chuteSubnets) && !allowed.some((a) => within(pool, a))) {
+      c.bad('subnetPool', p.subnetPool, `is not inside any of chuteSubnets (${(p.chuteSubnets as unknown[]).join(', ') || 'none'})`,
+        'a pool inside one of chuteSubnets');
+    }
+  }
   const d = c.obj(p.defaults, 'defaults', ['cpuShares', 'memoryBytes', 'diskKiB']);
   if (d) {
     c.int(d.cpuShares, 'defaults.cpuShares', 2, 262144);
@@ -197,8 +238,8 @@ export function parseProfile(json: unknown): GatewayProfile {
     c.list(rootfs.readOnlyBinds, 'rootfs.readOnlyBinds').forEach((s, i) => c.absPath(s, `rootfs.readOnlyBinds[${i}]`));
     c.list(rootfs.writable, 'rootfs.writable').forEach((s, i) => c.absPath(s, `rootfs.writable[${i}]`));
   }
-  c.list(p.capsDrop, 'capsDrop').forEach((s, i) =>
-    c.str(s, `capsDrop[${i}]`, (t) => /^[a-z_]+$/.test(t) && !t.startsWith('cap_'), 'a capability name in lower case without "cap_" (sys_admin)'));
+  c.list(p.capsKeep, 'capsKeep').forEach((s, i) =>
+    c.str(s, `capsKeep[${i}]`, (t) => KNOWN_CAPS.includes(t), 'a Linux capability in lower case without "cap_" (net_bind_service)'));
   problems.throwIfAny(`gateway profile ${q(String(p.name))}`);
   return p as unknown as GatewayProfile;
 }

@@ -7,10 +7,18 @@
 // accept` in its chains) for the chute reaching the gateway's WAN address, which nothing needs.
 // Conflicts: a rule may not take a port of one of the gateway's own services (same protocol; the
 // services listen on every side), nor a source zone + protocol + port another rule already takes.
+// The gateway side's address: a rule's `*` means the gateway's own address on that network, and
+// that is the only address a rule may name. From the LAN it is always written as `src_dip`
+// (fw4: `ip daddr <lan address>` in the DNAT; vector redirect_lan_src_dip): without it the DNAT
+// would capture LAN traffic to ANY address on that port, the Internet's included
+// (redirect_lan_tcp has no daddr match). From the WAN it is written when the profile knows the
+// wan address (static wan); on a DHCP wan there is none to write, and none is needed: what
+// arrives on wan for that port is addressed to the gateway.
+// Ports and the chute-side address are src/chute's rules; the pool address is checked here.
 import type { Chute, TrafficRule } from '../chute/types.js';
 import type { UciSectionSpec } from '../uci/model.js';
 import type { InterfaceContext } from './context.js';
-import { formatIpv4, parseIpv4 } from './ipv4.js';
+import { formatIpv4 } from '../chute/ipv4.js';
 import { redirectSectionName } from './names.js';
 import { type ProblemList, q } from './problems.js';
 import type { GatewayProfile } from './types.js';
@@ -37,7 +45,11 @@ export class PortBook {
 }
 
 const protosOf = (rule: TrafficRule): ('tcp' | 'udp')[] => (rule.proto === 'tcp udp' ? ['tcp', 'udp'] : [rule.proto]);
-const isPort = (n: number): boolean => Number.isInteger(n) && n >= 1 && n <= 65535;
+
+/** The gateway's own address on the rule's source network, or undefined when unknown (DHCP wan). */
+export function gatewaySideAddress(rule: TrafficRule, profile: GatewayProfile): string | undefined {
+  return rule.from.network === 'lan' ? profile.lan.ipaddr : profile.wan.ipaddr;
+}
 
 export function redirectSections(chute: Chute, slot: string, ifaces: ReadonlyMap<string, InterfaceContext>,
   profile: GatewayProfile, ports: PortBook, problems: ProblemList): UciSectionSpec[] {
@@ -61,14 +73,14 @@ export function redirectSections(chute: Chute, slot: string, ifaces: ReadonlyMap
         toAddress, chuteAddress);
       return;
     }
-    if (rule.from.address !== '*' && parseIpv4(rule.from.address) === undefined) {
-      problems.add('FIELD_INVALID', `${path}.rule`, `${who}: gateway address ${q(rule.from.address)} is not '*' or a dotted IPv4 address`,
-        rule.from.address, "'*' or an IPv4 address");
-      return;
-    }
-    if (!isPort(rule.from.port) || !isPort(rule.to.port)) {
-      problems.add('FIELD_INVALID', `${path}.rule`, `${who}: ports ${rule.from.port} and ${rule.to.port} must be whole numbers from 1 to 65535`,
-        [rule.from.port, rule.to.port], 'ports 1..65535');
+    const own = gatewaySideAddress(rule, profile);
+    if (rule.from.address !== '*' && rule.from.address !== own) {
+      const expected = own === undefined
+        ? `'*' (the gateway's ${rule.from.network} address is not known: the profile's ${rule.from.network} has no ipaddr)`
+        : `'*' or the gateway's own ${rule.from.network} address ${own}`;
+      problems.add('FIELD_INVALID', `${path}.rule`,
+        `${who}: gateway-side address ${q(rule.from.address)} is not the gateway's own address on ${rule.from.network} (expected ${expected})`,
+        rule.from.address, expected);
       return;
     }
     const srcZone = rule.from.network === 'lan' ? profile.lan.zone : profile.wan.zone;
@@ -81,7 +93,7 @@ export function redirectSections(chute: Chute, slot: string, ifaces: ReadonlyMap
           `${who} takes ${rule.from.network} ${proto} port ${rule.from.port}, which the gateway's own service ${q(svc.name)} uses`,
           rule.from.port, `a port the gateway does not serve (${proto})`);
       }
-      for (const other of ports.claim(srcZone, proto, rule.from.port, { who, address: rule.from.address })) {
+      for (const other of ports.claim(srcZone, proto, rule.from.port, { who, address: own ?? '*' })) {
         clash = true;
         problems.add('PORT_IN_USE', `${path}.rule`,
           `${other.who} and ${who} both take ${rule.from.network} ${proto} port ${rule.from.port}`,
@@ -94,7 +106,7 @@ export function redirectSections(chute: Chute, slot: string, ifaces: ReadonlyMap
       opt('name', `${chute.name}-${rule.name}`),
       opt('target', 'DNAT'),
       opt('src', srcZone),
-      ...(rule.from.address === '*' ? [] : [opt('src_dip', rule.from.address)]),
+      ...(own === undefined ? [] : [opt('src_dip', own)]),
       opt('src_dport', rule.from.port),
       protos.length === 1 ? opt('proto', protos[0]!) : list('proto', protos),
       opt('dest', c.names.zone),

@@ -4,7 +4,7 @@
 // limits, shaping, programs, files and notes are summarised. Nothing here decides anything: it
 // only shows what compile() decided.
 import type { ChuteFile } from '../chute/types.js';
-import type { ChutePlan, DesiredState, UciPackageName } from './types.js';
+import type { ChutePlan, DesiredState, PlanFile, UciPackageName } from './types.js';
 import { exportPackage } from './uci-text.js';
 
 const PACKAGES: UciPackageName[] = ['network', 'wireless', 'dhcp', 'firewall'];
@@ -26,6 +26,11 @@ function location(f: ChuteFile): string {
     case 'url': return f.location.url;
     case 'file': return f.location.path;
   }
+}
+
+/** Where the file lands; `(path /root)` when its path named the directory it goes into. */
+function target(f: PlanFile): string {
+  return f.target === f.path ? f.target : `${f.target} (path ${f.path})`;
 }
 
 function mib(bytes: number): string {
@@ -54,15 +59,18 @@ function renderChute(c: ChutePlan): string[] {
   const rows: string[][] = [];
   for (const s of c.shaping) {
     if (s.down) rows.push([s.iface, 'down', `${s.down.kbps} kbit/s`, `egress of ${s.down.dev} (gateway side of the veth)`]);
-    if (s.up) rows.push([s.down ? '' : s.iface, 'up', `${s.up.kbps} kbit/s`, `egress of ${s.up.dev} (inside the chute)`]);
+    if (s.up) rows.push([s.down ? '' : s.iface, 'up', `${s.up.kbps} kbit/s`, `ingress of ${s.up.dev} redirected to ${s.up.ifb}, shaped on its egress (gateway side)`]);
   }
   out.push(...table(rows));
   out.push('programs');
   if (c.runtime.length === 0) out.push('  none');
-  for (const p of c.runtime) out.push(`  ${p.name}${p.origin === 'dhcpserver' ? ' (@net.runtime.dhcpserver)' : ''}:`, `    ${shellQuote(p.argv)}`);
+  for (const p of c.runtime) {
+    const title = p.title === undefined ? '' : ` ("${p.title}")`;
+    out.push(`  ${p.name}${title}${p.origin === 'dhcpserver' ? ' (@net.runtime.dhcpserver)' : ''}:`, `    ${shellQuote(p.argv)}`);
+  }
   out.push('files');
   if (c.files.length === 0) out.push('  none');
-  out.push(...table(c.files.map((f) => [f.name, f.path, `<- ${location(f)}`, `${f.hash.algorithm} ${f.hash.hex}`, f.extract ? 'extract' : ''])));
+  out.push(...table(c.files.map((f) => [f.name, target(f), `<- ${location(f)}`, `${f.hash.algorithm} ${f.hash.hex}`, f.extract ? 'extract' : ''])));
   out.push(`--- lxc config of ${c.container} ---`, c.lxcConfig.replace(/\n$/, ''));
   return out;
 }

@@ -22,25 +22,13 @@ export function formatBytes(n: number): string {
   return `${n} bytes (${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB)`;
 }
 
-export function resolveResources(chute: Chute, profile: GatewayProfile, problems: ProblemList): ResolvedResources {
-  const cpuShares = amount(chute.resource.cpu, profile.defaults.cpuShares);
-  const memoryBytes = amount(chute.resource.memory, profile.defaults.memoryBytes);
-  const diskKiB = chute.struct.diskKiB ?? profile.defaults.diskKiB;
-  const who = `chute ${q(chute.name)}`;
-  if (!Number.isInteger(cpuShares) || cpuShares < 2 || cpuShares > 262144) {
-    problems.add('FIELD_INVALID', `${chute.name}:resource.cpu`,
-      `${who}: resource.cpu ${cpuShares} is not a whole number of CPU shares from 2 to 262144`, cpuShares, 'shares 2..262144');
-  }
-  if (!Number.isInteger(memoryBytes) || memoryBytes < 4 * MiB) {
-    problems.add('FIELD_INVALID', `${chute.name}:resource.memory`,
-      `${who}: resource.memory ${memoryBytes} is not a whole number of bytes of at least 4 MiB (${4 * MiB})`,
-      memoryBytes, 'at least 4194304 bytes');
-  }
-  if (!Number.isInteger(diskKiB) || diskKiB < 1) {
-    problems.add('FIELD_INVALID', `${chute.name}:struct.disk.size`,
-      `${who}: disk size ${diskKiB} is not a positive whole number of KiB`, diskKiB, 'a positive number of KiB');
-  }
-  return { cpuShares, memoryBytes, diskKiB };
+/** Values are src/chute's to check (recheckChute), defaults the profile's (parseProfile). */
+export function resolveResources(chute: Chute, profile: GatewayProfile): ResolvedResources {
+  return {
+    cpuShares: amount(chute.resource.cpu, profile.defaults.cpuShares),
+    memoryBytes: amount(chute.resource.memory, profile.defaults.memoryBytes),
+    diskKiB: chute.struct.diskKiB ?? profile.defaults.diskKiB,
+  };
 }
 
 /** `chutes` in sorted order; adds MEMORY_OVERCOMMIT naming the total, the limit and every chute. */

@@ -11,19 +11,20 @@
 //                                           every host but the chute's and the gateway's
 //                                           addresses (dhcpRange(), same as the UCI dhcp section)
 //   --dhcp-option=tag:<intf>,option:router,<chute address>
-//   --dhcp-broadcast --no-ping              so dnsmasq needs neither CAP_NET_ADMIN (unicast replies
-//                                           write the ARP table) nor CAP_NET_RAW for pings; it
-//                                           refuses to start when a capability it needs is
-//                                           missing, and net_admin is dropped in every chute
+//   --dhcp-broadcast --no-ping              replies by broadcast (no ARP table entry written) and
+//                                           no ping before an offer (no wait on a fresh SSID);
+//                                           they do NOT spare dnsmasq 2.90 CAP_NET_ADMIN, which
+//                                           its DHCP refuses to run without, so a chute with this
+//                                           entry keeps net_admin (lxc-config.ts)
 //   --dhcp-authoritative                    the only DHCP server on that subnet
 //   pid and lease files under /tmp, numbered by the entry, so two entries never share one.
 // dnsmasq drops root to user `nobody` after binding, so the chute's /etc needs passwd and group.
+// Which interfaces an entry may serve (wifi type only) is src/chute's rule (runtime.ts).
 import type { Chute } from '../chute/types.js';
 import { dhcpRange } from './addressing.js';
 import type { InterfaceContext } from './context.js';
-import { formatIpv4, maskOfPrefix } from './ipv4.js';
+import { formatIpv4, maskOfPrefix } from '../chute/ipv4.js';
 import { LEASE_TIME } from './dhcp.js';
-import { type ProblemList, q } from './problems.js';
 import type { ProgramPlan } from './types.js';
 
 export function dnsmasqArgv(ifaces: readonly InterfaceContext[], instance: number): string[] {
@@ -47,41 +48,42 @@ export function dnsmasqArgv(ifaces: readonly InterfaceContext[], instance: numbe
   return argv;
 }
 
-export function runtimePlans(chute: Chute, ifaces: ReadonlyMap<string, InterfaceContext>, problems: ProblemList): ProgramPlan[] {
+/**
+ * A program's id: its name lower-cased, every run of other characters than `a-z0-9._-` made one
+ * `-` (the chapter names its DHCP server "DHCP Server"); `program` when nothing is left. Ids that
+ * collide get `-2`, `-3`... in runtime order, so the result is unique and deterministic.
+ */
+export function programIds(names: readonly string[]): string[] {
+  const used = new Set<string>();
+  return names.map((n) => {
+    const base = n.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'program';
+    let id = base;
+    for (let k = 2; used.has(id); k++) id = `${base}-${k}`;
+    used.add(id);
+    return id;
+  });
+}
+
+function named(name: string, id: string): Pick<ProgramPlan, 'name' | 'title'> {
+  return id === name ? { name: id } : { name: id, title: name };
+}
+
+export function runtimePlans(chute: Chute, ifaces: ReadonlyMap<string, InterfaceContext>): ProgramPlan[] {
   const out: ProgramPlan[] = [];
+  const ids = programIds(chute.runtime.map((e) => e.name));
   let instance = 0;
-  chute.runtime.forEach((entry, i) => {
-    const path = `${chute.name}:runtime[${i}]`;
+  for (const [i, entry] of chute.runtime.entries()) {
+    const id = ids[i]!;
     if (entry.kind === 'program') {
-      if (entry.program.length === 0) {
-        problems.add('FIELD_MISSING', `${path}.program`, `chute ${q(chute.name)}: runtime[${i}] (${q(entry.name)}) has no program`);
-        return;
-      }
-      out.push({ name: entry.name, argv: [entry.program, ...entry.args], origin: 'program' });
-      return;
+      out.push({ ...named(entry.name, id), argv: [entry.program, ...entry.args], origin: 'program' });
+      continue;
     }
     const wanted = entry.interfaces ?? chute.struct.net.filter((n) => n.type === 'wifi').map((n) => n.name);
-    if (wanted.length === 0) {
-      problems.add('FIELD_INVALID', `${path}.program`,
-        `chute ${q(chute.name)}: runtime[${i}] (${q(entry.name)}) asks for a DHCP server but the chute has no wifi-type interface`,
-        '@net.runtime.dhcpserver', 'a wifi-type interface in struct.net');
-      return;
-    }
-    const served: InterfaceContext[] = [];
-    for (const name of wanted) {
-      const net = chute.struct.net.find((n) => n.name === name);
-      if (!net || net.type !== 'wifi') {
-        problems.add('FIELD_INVALID', `${path}.program`,
-          `chute ${q(chute.name)}: runtime[${i}] (${q(entry.name)}) serves DHCP on ${q(name)}, which is not a wifi-type interface of the chute`,
-          name, 'a wifi-type interface in struct.net');
-        continue;
-      }
-      const c = ifaces.get(name);
-      if (c) served.push(c);
-    }
-    if (served.length !== wanted.length) return;
-    out.push({ name: entry.name, argv: dnsmasqArgv(served, instance++), origin: 'dhcpserver' });
-  });
+    const served = wanted.flatMap((name) => ifaces.get(name) ?? []);
+    // An interface without addressing has its problem reported already.
+    if (served.length === 0 || served.length !== wanted.length) continue;
+    out.push({ ...named(entry.name, id), argv: dnsmasqArgv(served, instance++), origin: 'dhcpserver' });
+  }
   return out;
 }
 

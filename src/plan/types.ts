@@ -26,6 +26,15 @@ export interface GatewayNetwork {
   netmask?: string;
 }
 
+/**
+ * The LAN always has a known address: a redirect from the LAN matches it (`src_dip`), so that a
+ * chute's port forward captures only LAN traffic to the gateway itself, not to any address.
+ */
+export interface LanNetwork extends GatewayNetwork {
+  ipaddr: string;
+  netmask: string;
+}
+
 export interface ServicePort {
   name: string;
   proto: 'tcp' | 'udp';
@@ -37,7 +46,8 @@ export interface GatewayProfile {
   cgroup: CgroupVersion;
   ramBytes: number;
   radios: Radio[];
-  lan: GatewayNetwork;
+  lan: LanNetwork;
+  /** Without ipaddr (a DHCP wan), redirects from wan match any address (what arrives is for the gateway). */
   wan: GatewayNetwork;
   /** Other subnets in use on the gateway (CIDR), e.g. a guest network: chutes must not overlap. */
   reservedSubnets: string[];
@@ -45,6 +55,12 @@ export interface GatewayProfile {
   servicePorts: ServicePort[];
   /** Where chute subnets come from when a chute gives no ipaddr: /24s out of this CIDR. */
   subnetPool: string;
+  /**
+   * CIDRs every chute subnet (given, recorded or from the pool) must lie inside; the pool too.
+   * Default: the RFC 1918 private ranges, so that a chute cannot claim public or ISP addresses
+   * (the gateway would route them to the chute).
+   */
+  chuteSubnets: string[];
   defaults: { cpuShares: number; memoryBytes: number; diskKiB: number };
   /** Sum of chute memory limits may not exceed (ramBytes - reserveBytes) * overcommit. */
   memoryPolicy: { reserveBytes: number; overcommit: number };
@@ -60,8 +76,12 @@ export interface GatewayProfile {
     /** Directories private to the chute and writable (on its own disk). */
     writable: string[];
   };
-  /** Capabilities dropped in every chute (lxc.cap.drop). */
-  capsDrop: string[];
+  /**
+   * Capabilities every chute keeps (lxc.cap.keep, an allow-list: everything else is dropped,
+   * including capabilities newer kernels add). Lower case without `cap_`. A chute running
+   * @net.runtime.dhcpserver also keeps net_admin (lxc-config.ts). Replaces the former `capsDrop`.
+   */
+  capsKeep: string[];
 }
 
 export interface ChuteInput {
@@ -110,20 +130,46 @@ export interface CgroupLimits {
   files: Record<string, string>;
 }
 
+/**
+ * Bandwidth of one chute interface, applied entirely on the gateway side, where the chute cannot
+ * touch it (a chute may hold net_admin in its own namespace: lxc-config.ts).
+ */
 export interface ShapingPlan {
   iface: string;
-  /** Rate towards the chute: egress of the gateway side (hostVeth). */
+  /** Rate towards the chute: egress of the gateway side of the veth (`dev` = hostVeth). */
   down?: { dev: string; kbps: number };
-  /** Rate from the chute: egress of the chute side (intfName inside the chute's netns). */
-  up?: { dev: string; kbps: number };
+  /**
+   * Rate from the chute: the ingress of `dev` (= hostVeth, the gateway side of the veth) is
+   * redirected to the ifb device `ifb` (`ipd<slot><index>`, at most 15 characters), and `kbps`
+   * is shaped on the egress of `ifb`. Before: `dev` was the chute-side intfName.
+   */
+  up?: { dev: string; kbps: number; ifb: string };
 }
 
 export interface ProgramPlan {
+  /**
+   * Unique within the chute and safe as a file name (`[a-z0-9._-]`): it names the program's log
+   * and its line in the status file. Derived from the runtime entry's name (`DHCP Server` ->
+   * `dhcp-server`).
+   */
   name: string;
+  /** The runtime entry's name as the chute wrote it, when it differs from `name`. */
+  title?: string;
   /** argv[0] is the program; no shell. */
   argv: string[];
   /** Where the entry came from: a user program, or a macro paradrop expanded. */
   origin: 'program' | 'dhcpserver';
+}
+
+/** A chute file with where it lands in the chute. */
+export interface PlanFile extends ChuteFile {
+  /**
+   * Absolute path inside the chute the file is written to (extract: the directory unpacked into).
+   * Equals `path`, except for a plain file whose path names a directory (ends with `/`, or is one
+   * of the profile's writable directories such as `/root`): then the file goes inside it under its
+   * location's base name (`/root/seccam.py`).
+   */
+  target: string;
 }
 
 export interface ChutePlan {
@@ -141,7 +187,7 @@ export interface ChutePlan {
   limits: CgroupLimits;
   shaping: ShapingPlan[];
   runtime: ProgramPlan[];
-  files: ChuteFile[];
+  files: PlanFile[];
 }
 
 export type UciPackageName = 'network' | 'wireless' | 'dhcp' | 'firewall';
@@ -152,6 +198,6 @@ export interface DesiredState {
   uci: Record<UciPackageName, UciSectionSpec[]>;
   /** Sorted by chute name. */
   chutes: ChutePlan[];
-  /** Things a user should know that are not errors (no radio: SSID not broadcast). */
+  /** Things a user should know that are not errors (no radio: SSID not broadcast; an open SSID). */
   notes: string[];
 }

@@ -20,8 +20,16 @@ export interface NetworkApplier {
    */
   apply(config: UciConfigSet, profile: GatewayProfile): Promise<void>;
   /**
-   * Traffic shaping for one chute's interfaces. `down` is applied on the gateway side of the veth;
-   * `up` inside the chute's network namespace, reached through the pid of the chute's init.
+   * Traffic shaping for one chute's interfaces, all on the gateway side so that a chute holding
+   * net_admin (one that serves DHCP) cannot undo it: `down` on the egress of the gateway end of
+   * the veth, `up` on the veth's ingress redirected to an ifb device. `chuteInitPid` identifies
+   * the running chute (its veth exists only while it runs).
    */
   applyShaping(plans: readonly ShapingPlan[], chuteInitPid: number): Promise<void>;
+  /**
+   * Optional: removes everything the applier made (its table, bridges, DHCP servers). The engine
+   * calls it instead of apply() once no paradrop section is left, so a gateway without network
+   * chutes keeps no trace of paradrop in its network.
+   */
+  removeAll?(): Promise<unknown>;
 }

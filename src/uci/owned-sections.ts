@@ -5,17 +5,15 @@
 // Where an owned section's bytes are ("its block"): from the start of the line of its `config`
 // statement to the end of the line of its last `option`/`list` statement. What follows it
 // (blank lines, comment lines) up to the next `config` line is NOT part of it: such comments
-// usually introduce the next section, and comments are never ours to delete. Full-line comments
-// found *inside* a block are kept too: they are moved in front of the replacement (or left where
-// the block was, on removal). A trailing `# comment` on one of our statement lines goes with it.
+// usually introduce the next section, and comments are never ours to delete. Comments found
+// *inside* a block are kept too: full-line ones as they are, a `# comment` trailing one of the
+// block's statement lines (`\toption x 'y' # user note`) as a line of its own with that line's
+// indentation; all of them, in file order, are put in front of the replacement (or left where the
+// block was, on removal). Other text uci ignores at the end of a statement line (what follows a
+// `;` after a bare word, or a NUL) cannot be kept that way: such a block is refused (UciError).
 //
-// Blank lines: appended sections get one blank line before them (the way `uci export` separates
-// sections), inserted before the file's trailing blank lines; a file without a final newline
-// gets just the newline. Removal takes the block plus one neighbouring blank line: the one right
-// before it when a blank line (or only blank lines) also follow it, else the one right after it;
-// a last block glued to the line before it also takes that line's newline. So removing what was
-// appended gives back the original bytes, and removing a section from between two others leaves
-// the separation the others had.
+// Blank lines (appended sections get one before them, a removed section takes one neighbouring
+// blank line with it): see replaceOwnedSections.
 //
 // An owned section that already matches the desired one keeps its bytes (idempotent). Input that
 // uci cannot parse is refused (UciParseError); so are owned sections sharing a line with another
@@ -23,6 +21,7 @@
 // checked before it is returned.
 import { InternalError, quote } from '../errors.js';
 import type { UciPackage, UciSection, UciSectionSpec } from './model.js';
+import { toFileText, type ConfigEncoding } from './encoding.js';
 import { parseUci, parseUciLayout, type UciLayout } from './parse.js';
 import { serializeSection } from './export.js';
 import { UciError } from './errors.js';
@@ -37,8 +36,10 @@ interface Block {
   coreEnd: number;
   /** Starts and ends at line boundaries, sharing no line with another statement. */
   clean: boolean;
-  /** Full-line comments inside the block, with their line ends. */
+  /** Comments inside the block (full-line, and trailing ones made full lines), with line ends. */
   comments: string;
+  /** Line number (1-based) of text uci ignores that cannot be kept as a comment, or 0. */
+  strayLine: number;
   firstOfSection: boolean;
 }
 
@@ -75,7 +76,9 @@ function blankLineBefore(t: string, start: number): number {
   return isBlankLineAt(t, ps, start) === start - ps ? ps : -1;
 }
 
-function computeBlocks(text: string, layout: UciLayout): Block[] {
+const BLANKS = /^[ \t\v\f\r]*/;
+
+function computeBlocks(text: string, layout: UciLayout, eol: string): Block[] {
   const blocks: Block[] = [];
   const seen = new Set<number>();
   const stmts = layout.statements;
@@ -99,37 +102,94 @@ function computeBlocks(text: string, layout: UciLayout): Block[] {
       clean = false;
     }
     // Comment lines inside: lines no statement touches whose first non-blank character is '#'.
+    // On a statement line, whatever follows the last statement ending on it is a comment or
+    // text uci dropped.
     let comments = '';
+    let strayLine = 0;
     let k = i;
     for (let p = start; p < coreEnd; ) {
       const le = Math.min(lineEndOf(text, p + 1), coreEnd);
       while (k < j && stmts[k]!.end <= p) k++;
       const touched = k < j && stmts[k]!.start < le;
-      if (!touched && /^[ \t\v\f\r]*#/.test(text.slice(p, le))) comments += text.slice(p, le);
+      if (!touched) {
+        if (/^[ \t\v\f\r]*#/.test(text.slice(p, le))) comments += text.slice(p, le);
+        p = le;
+        continue;
+      }
+      let last = k;
+      while (last + 1 < j && stmts[last + 1]!.start < le) last++;
+      const end = stmts[last]!.end;
+      const tail = end > p && end < le ? text.slice(end, le).replace(/\r?\n$/, '') : '';
+      const rest = tail.slice(BLANKS.exec(tail)![0].length);
+      if (rest.startsWith('#')) {
+        const ls = stmts[last]!.start >= p ? p : lineStartOf(text, stmts[last]!.start);
+        comments += BLANKS.exec(text.slice(ls, le))![0].replace(/[\v\f\r]/g, '') + rest + eol;
+      } else if (rest !== '' && strayLine === 0) {
+        strayLine = lineNumberAt(text, end);
+      }
       p = le;
     }
-    blocks.push({ section: st.section, start, coreEnd, clean, comments, firstOfSection: !seen.has(st.section) });
+    blocks.push({ section: st.section, start, coreEnd, clean, comments, strayLine, firstOfSection: !seen.has(st.section) });
     seen.add(st.section);
   }
   return blocks;
 }
 
+function lineNumberAt(t: string, i: number): number {
+  let n = 1;
+  for (let p = t.indexOf('\n'); p >= 0 && p < i; p = t.indexOf('\n', p + 1)) n++;
+  return n;
+}
+
 type Decision = { kind: 'keep' } | { kind: 'remove' } | { kind: 'replace'; spec: UciSectionSpec };
 
+export interface ReplaceOptions {
+  /**
+   * How `text` was decoded (readConfigFile). For 'latin1' the desired values, real Unicode
+   * strings, are converted with toFileText so the result can be written back byte for byte and
+   * the new values come out as UTF-8. Default 'utf8'.
+   */
+  encoding?: ConfigEncoding;
+}
+
+function specInFileText(spec: UciSectionSpec, encoding: ConfigEncoding): UciSectionSpec {
+  const conv = (v: string) => toFileText(v, encoding);
+  return {
+    type: spec.type,
+    name: spec.name,
+    options: spec.options.map((o) => ({ name: o.name, value: typeof o.value === 'string' ? conv(o.value) : o.value.map(conv) })),
+  };
+}
+
 /**
- * New text for a UCI file in which paradrop's sections are exactly `desired` (see the file
- * comment for the rules). `pkgName` names the package in errors. Throws UciParseError for text
- * uci cannot load, ValidationError for invalid or unowned desired sections, UciError when a
- * desired name belongs to a section that is not owned or an owned section cannot be cut out.
+ * New text for a UCI file in which paradrop's sections are exactly `desired`. `pkgName` names
+ * the package in errors. Everything outside owned sections keeps its bytes; comments inside an
+ * owned section are kept in front of it (see the file comment).
+ *
+ * Blank lines: appended sections get one blank line before them (as `uci export` separates
+ * sections; a file without a final newline gets just the newline), inserted before the file's
+ * trailing blank lines. Removing a section also removes
+ * one neighbouring blank line: the one right before it when a blank line (or only blank lines
+ * up to the end) follow it, else the one right after it; a last section glued to the line before
+ * it takes that line's newline. So removing what was appended gives back the original bytes,
+ * and a section removed from between two others leaves the separation they had.
+ *
+ * Throws UciParseError for text uci cannot load, ValidationError for invalid or unowned desired
+ * sections, UciError when a desired name belongs to a section that is not owned or an owned
+ * section to change cannot be cut out (it shares a line with another statement, or one of its
+ * lines ends in text uci ignores that is not a `#` comment).
  */
 export function replaceOwnedSections(
   text: string,
   pkgName: string,
   desired: readonly UciSectionSpec[],
   isOwned: OwnershipTest,
+  opts: ReplaceOptions = {},
 ): string {
-  const specs = normalizeSpecs(pkgName, desired, isOwned);
-  const layout = parseUciLayout(text, pkgName);
+  const encoding = opts.encoding ?? 'utf8';
+  const wanted = encoding === 'utf8' ? desired : desired.map((d) => specInFileText(d, encoding));
+  const specs = normalizeSpecs(pkgName, wanted, isOwned);
+  const layout = parseUciLayout(text, pkgName, { encoding });
   const sections = layout.pkg.sections;
   const owned = sections.map((s) => isOwned({ type: s.type, name: s.name, anonymous: s.anonymous }));
   sections.forEach((s, i) => {
@@ -153,13 +213,21 @@ export function replaceOwnedSections(
 
   const nl = text.indexOf('\n');
   const eol = nl > 0 && text.charCodeAt(nl - 1) === 13 ? '\r\n' : '\n';
-  const blocks = computeBlocks(text, layout);
+  const blocks = computeBlocks(text, layout, eol);
   for (const b of blocks) {
-    if (decisions[b.section]!.kind !== 'keep' && !b.clean) {
-      const path = `${pkgName}.${sections[b.section]!.name}`;
+    if (decisions[b.section]!.kind === 'keep') continue;
+    const path = `${pkgName}.${sections[b.section]!.name}`;
+    if (!b.clean) {
       throw new UciError('Invalid argument', `cannot edit section ${quote(path)} in place: it shares a line with another statement; put it on lines of its own`, {
         path,
         expected: 'each section starting and ending on its own lines',
+      });
+    }
+    if (b.strayLine > 0) {
+      throw new UciError('Invalid argument', `cannot edit section ${quote(path)} in place: line ${b.strayLine} ends in text uci ignores (after a ';' or a NUL) that would be lost; remove it or make it a # comment`, {
+        path,
+        value: b.strayLine,
+        expected: 'statement lines ending in nothing or a # comment',
       });
     }
   }
@@ -220,7 +288,7 @@ export function replaceOwnedSections(
     result = body + (body.length > 0 ? eol : '') + added + result.slice(k);
   }
 
-  verify(pkgName, layout.pkg, owned, result, specs, isOwned);
+  verify(pkgName, layout.pkg, owned, result, specs, isOwned, encoding);
   return result;
 }
 
@@ -237,8 +305,9 @@ function verify(
   result: string,
   specs: Map<string, UciSectionSpec>,
   isOwned: OwnershipTest,
+  encoding: ConfigEncoding,
 ): void {
-  const after = parseUci(result, pkgName);
+  const after = parseUci(result, pkgName, { encoding });
   const othersBefore = before.sections.filter((_, i) => !ownedBefore[i]);
   const othersAfter = after.sections.filter((s) => !isOwned({ type: s.type, name: s.name, anonymous: s.anonymous }));
   const ownedAfter = after.sections.filter((s) => isOwned({ type: s.type, name: s.name, anonymous: s.anonymous }));

@@ -4,13 +4,27 @@
 // re-opened named sections, anonymous names from the package's section counter.
 // Optionally records where each statement sits in the text (for lossless editing).
 // Pure: text in, model out; errors are UciParseError with libuci's reason text.
+//
+// Strict mode (the default, as in the uci CLI) stops at the first parse error. Non-strict mode
+// (`uci -S`) is libuci's: extra arguments are ignored, a named section re-opened with another
+// type takes the new type, and any other parse error is reported (onError) and parsing goes on
+// with the next physical line: the rest of the failing logical line, `;`-separated statements
+// included, is skipped, and so is everything a quote left open had pulled in. A failed statement
+// changes nothing (a failed `config` leaves the previous section current, so the options after it
+// go there, as in libuci).
 import type { UciOption, UciPackage, UciSection } from './model.js';
+import type { ConfigEncoding } from './encoding.js';
 import { anonymousName, isValidName, isValidPackageName, isValidType } from './names.js';
 import { UciReader } from './reader.js';
+import { UciParseError } from './errors.js';
 
 export interface ParseOptions {
   /** libuci's strict mode (the CLI default; `uci -S` turns it off). Default true. */
   strict?: boolean;
+  /** Non-strict mode: called for each parse error that was skipped (uci -S prints them). */
+  onError?: (err: UciParseError) => void;
+  /** How the text was decoded (encoding.ts); only changes the byte offsets in errors. Default 'utf8'. */
+  encoding?: ConfigEncoding;
 }
 
 export type StatementKind = 'package' | 'config' | 'option' | 'list';
@@ -31,12 +45,12 @@ export interface UciLayout {
 
 /** Parses `text` as the file `/etc/config/<pkgName>` (a `package` statement in it is ignored). */
 export function parseUci(text: string, pkgName: string, opts: ParseOptions = {}): UciPackage {
-  return new FileParser(text, pkgName, opts.strict ?? true, false).run().pkg;
+  return new FileParser(text, pkgName, opts, false).run().pkg;
 }
 
 /** Like parseUci, and also returns every statement's position in `text`. */
 export function parseUciLayout(text: string, pkgName: string, opts: ParseOptions = {}): UciLayout {
-  return new FileParser(text, pkgName, opts.strict ?? true, true).run();
+  return new FileParser(text, pkgName, opts, true).run();
 }
 
 const KW_NONE = 0;
@@ -81,20 +95,34 @@ class FileParser {
   private readonly optIndex: (Map<string, number> | undefined)[] = [];
   private cur = -1;
   private readonly spans: StatementSpan[] | null;
+  private readonly onError: ((err: UciParseError) => void) | undefined;
 
-  constructor(text: string, pkgName: string, strict: boolean, withSpans: boolean) {
+  constructor(text: string, pkgName: string, opts: ParseOptions, withSpans: boolean) {
     this.text = text;
-    this.r = new UciReader(text, pkgName);
+    this.r = new UciReader(text, pkgName, opts.encoding === 'latin1');
     this.pkg = { name: pkgName, sections: [], sectionCounter: 0 };
-    this.strict = strict;
+    this.strict = opts.strict ?? true;
+    this.onError = opts.onError;
     this.spans = withSpans ? [] : null;
   }
 
   run(): UciLayout {
     const r = this.r;
-    while (r.nextLine()) {
-      r.skipWhitespace();
-      this.parseLine();
+    if (this.strict) {
+      while (r.nextLine()) {
+        r.skipWhitespace();
+        this.parseLine();
+      }
+    } else {
+      while (r.nextLine()) {
+        try {
+          r.skipWhitespace();
+          this.parseLine();
+        } catch (err) {
+          if (!(err instanceof UciParseError)) throw err;
+          this.onError?.(err);
+        }
+      }
     }
     return { pkg: this.pkg, statements: this.spans ?? [] };
   }

@@ -6,7 +6,8 @@
 //   physical line in (the quote keeps the newline, the backslash-newline is dropped);
 // * `#` outside quotes ends the buffer; `;` ends a word, and after an unquoted word with nothing
 //   removed from it also ends the buffer (libuci's in-place terminator lands on the `;`).
-// Positions are string indexes; byte offsets for messages are computed only when failing.
+// Positions are string indexes; byte offsets for messages are computed only when failing (for a
+// text decoded one char per byte, see encoding.ts, an index is a byte offset).
 import { UciParseError } from './errors.js';
 
 const NL = 10;
@@ -18,7 +19,7 @@ const SEMI = 59;
 const BSL = 92;
 
 /** C `isspace` in the C locale. */
-export function isSpaceCode(c: number): boolean {
+function isSpaceCode(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13);
 }
 
@@ -27,6 +28,7 @@ export class UciReader {
   private readonly len: number;
   private readonly hasNul: boolean;
   private readonly subject: string;
+  private readonly oneBytePerChar: boolean;
   /** Scan position. */
   pos = 0;
   /** End of the current buffer segment (exclusive). */
@@ -40,12 +42,16 @@ export class UciReader {
   /** Characters between bufStart and pos that are not in libuci's buffer (joined newlines). */
   private skipped = 0;
 
-  /** `subject` names the package in parse errors. */
-  constructor(text: string, subject: string) {
+  /**
+   * `subject` names the package in parse errors; `oneBytePerChar`: the text was decoded one char
+   * per byte ('latin1'), so byte offsets in errors are char offsets rather than UTF-8 lengths.
+   */
+  constructor(text: string, subject: string, oneBytePerChar = false) {
     this.text = text;
     this.len = text.length;
     this.hasNul = text.includes('\0');
     this.subject = subject;
+    this.oneBytePerChar = oneBytePerChar;
   }
 
   /** Starts the next logical line; false at the end of the text. */
@@ -108,7 +114,8 @@ export class UciReader {
 
   /** Throws libuci's parse error at the current position. */
   fail(reason: string, at = this.pos): never {
-    const byte = Buffer.byteLength(this.text.slice(this.bufStart, at), 'utf8') - this.skipped;
+    const seen = this.text.slice(this.bufStart, at);
+    const byte = (this.oneBytePerChar ? seen.length : Buffer.byteLength(seen, 'utf8')) - this.skipped;
     throw new UciParseError(this.subject, reason, this.line, Math.max(0, byte));
   }
 

@@ -2,7 +2,7 @@
 // figures pasted as fragments, and the 2014 library's SecCam: the first real input.
 import test from 'ava';
 import { fileURLToPath } from 'node:url';
-import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadChute } from '../../src/chute/load.js';
@@ -72,8 +72,11 @@ test('chapter: the figures pasted without their outer braces still load', async 
 });
 
 test('chapter: figure 1.4 exactly as printed is a syntax error naming the unclosed brace', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'pd-chute-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const root = await mkdtemp(join(tmpdir(), 'pd-chute-'));
+  t.teardown(() => rm(root, { recursive: true, force: true }));
+  // A directory whose name is a chute name: the syntax error is then the only problem.
+  const dir = join(root, 'pasted');
+  await mkdir(dir);
   const fragment = await readFile(join(CHAPTER, 'seccam-fragments', 'Chute.struct'), 'utf8');
   // The printed figure lacks the brace closing "net" (the fragment fixture's last line).
   await writeFile(join(dir, 'Chute.struct'), fragment.replace(/\n}\n$/, ''));

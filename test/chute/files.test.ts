@@ -17,7 +17,7 @@ const locationOf = (location: string, baseDir?: string): unknown =>
   parseChute(edited((c) => { c.files[0].location = location; }), baseDir === undefined ? {} : { baseDir }).files[0]!.location;
 
 test('files: locations', (t) => {
-  t.deepEqual(locationOf('@paradrop.server( seccam/./www//a.tar.gz )'), { kind: 'store', path: 'seccam/www/a.tar.gz' });
+  t.deepEqual(locationOf('@paradrop.server( seccam/www/a-1_b.tar.gz )'), { kind: 'store', path: 'seccam/www/a-1_b.tar.gz' });
   t.deepEqual(locationOf('http://10.0.0.1:8080/a.tar.gz'), { kind: 'url', url: 'http://10.0.0.1:8080/a.tar.gz' });
   t.deepEqual(locationOf('/opt//chutes/./www.tar.gz'), { kind: 'file', path: '/opt/chutes/www.tar.gz' });
   t.deepEqual(locationOf('www.tar.gz', '/srv/chutes/seccam'), { kind: 'file', path: '/srv/chutes/seccam/www.tar.gz' });
@@ -42,13 +42,26 @@ const cases: Case[] = [
   { title: 'path climbing out', edit: (c) => { c.files[0].path = '/srv/../../etc/shadow'; }, messages: [`${f0}.path: "/srv/../../etc/shadow" contains ".." (expected an absolute path inside the chute, without "..")`] },
   { title: 'path of the root', edit: (c) => { c.files[0].path = '//./'; }, messages: [`${f0}.path: "//./" is the chute's root directory (expected a file or directory below "/")`] },
   { title: 'path with NUL', edit: (c) => { c.files[0].path = '/srv/\u0000www'; }, messages: [`${f0}.path: "/srv/\\u0000www" contains a control character (expected an absolute path inside the chute, without "..")`] },
-  { title: 'path normalized', edit: (c) => { c.files[0].path = '//srv/./www/'; c.files.push({ name: 'b', path: '/srv/www', location: '/x', sha1: HEX40 }); }, messages: ['files[1].path: "/srv/www" is already the path of files[0]'] },
+  { title: 'path normalized', edit: (c) => { c.files[0].path = '//srv/./www/'; c.files.push({ name: 'b', path: '/srv/www', location: '/x', sha1: HEX40 }); }, messages: ['files[1].path: "/srv/www" is already the path of files[0] (to place several files in a directory, end the path with "/": "/srv/www/")'] },
+  { title: 'path of a directory keeps its "/"; the file lands inside under its location\'s name', edit: (c) => {
+    c.files.push({ name: 'a', path: '/root/', location: '@paradrop.server(seccam/a.py)', sha1: HEX40 }, { name: 'b', path: '/root//', location: 'https://x.example/b.py?v=1', sha1: HEX40 });
+  }, messages: [] },
+  { title: 'two files landing on one path through a directory path', edit: (c) => {
+    c.files.push({ name: 'a', path: '/root/', location: '@paradrop.server(seccam/a.py)', sha1: HEX40 }, { name: 'b', path: '/root/a.py', location: '/x', sha1: HEX40 });
+  }, messages: ['files[2].path: "/root/a.py" is already the path of files[1]'] },
+  { title: 'a directory path with a location ending in no file name', edit: (c) => {
+    c.files.push({ name: 'a', path: '/root/', location: 'https://x.example/', sha1: HEX40 });
+  }, messages: ['files[1].path: "/root/" names a directory, but the location "https://x.example/" ends in no plain file name to place in it (expected a full file path, e.g. "/root/app.js")'] },
   // location
-  { title: 'store path climbing out', edit: (c) => { c.files[0].location = '@paradrop.server(../../etc/shadow)'; }, messages: [`${f0}.location: "@paradrop.server(../../etc/shadow)": the store path contains ".."`] },
-  { title: 'store path hidden climb', edit: (c) => { c.files[0].location = '@paradrop.server(seccam/./../../x)'; }, messages: [`${f0}.location: "@paradrop.server(seccam/./../../x)": the store path contains ".."`] },
+  { title: 'store path climbing out', edit: (c) => { c.files[0].location = '@paradrop.server(../../etc/shadow)'; }, messages: [`${f0}.location: "@paradrop.server(../../etc/shadow)": the store path has a ".." segment`] },
+  { title: 'store path hidden climb', edit: (c) => { c.files[0].location = '@paradrop.server(seccam/./../../x)'; }, messages: [`${f0}.location: "@paradrop.server(seccam/./../../x)": the store path has a "." segment`] },
+  { title: 'store path with an empty segment', edit: (c) => { c.files[0].location = '@paradrop.server(seccam//x)'; }, messages: [`${f0}.location: "@paradrop.server(seccam//x)": the store path has an empty segment ("//" or a trailing "/")`] },
+  { title: 'store path percent-encoded', edit: (c) => { c.files[0].location = '@paradrop.server(seccam/%252e%252e/x)'; }, messages: [`${f0}.location: "@paradrop.server(seccam/%252e%252e/x)": the store path has the character "%" (expected letters, digits, ".", "_", "-" and "/")`] },
+  { title: 'store path with a space', edit: (c) => { c.files[0].location = '@paradrop.server(sec cam/x)'; }, messages: [`${f0}.location: "@paradrop.server(sec cam/x)": the store path has the character " " (expected letters, digits, ".", "_", "-" and "/")`] },
+  { title: 'store macro called twice', edit: (c) => { c.files[0].location = '@paradrop.server(x)(y)'; }, messages: [`${f0}.location: "@paradrop.server(x)(y)" is not a well-formed macro (expected @name or @name(ARGS))`] },
   { title: 'store path absolute', edit: (c) => { c.files[0].location = '@paradrop.server(/etc/shadow)'; }, messages: [`${f0}.location: "@paradrop.server(/etc/shadow)": the store path is absolute (expected a path relative to the chute store)`] },
   { title: 'store path empty', edit: (c) => { c.files[0].location = '@paradrop.server()'; }, messages: [`${f0}.location: "@paradrop.server()": the store path names no file`] },
-  { title: 'store path with a backslash', edit: (c) => { c.files[0].location = '@paradrop.server(..\\..\\x)'; }, messages: [`${f0}.location: "@paradrop.server(..\\\\..\\\\x)": the store path contains a backslash`] },
+  { title: 'store path with a backslash', edit: (c) => { c.files[0].location = '@paradrop.server(..\\..\\x)'; }, messages: [`${f0}.location: "@paradrop.server(..\\\\..\\\\x)": the store path has the character "\\\\" (expected letters, digits, ".", "_", "-" and "/")`] },
   { title: 'store macro unbalanced', edit: (c) => { c.files[0].location = '@paradrop.server(x'; }, messages: [`${f0}.location: "@paradrop.server(x" is not a well-formed macro (expected @name or @name(ARGS))`] },
   { title: 'store macro misspelt', edit: (c) => { c.files[0].location = '@paradrop.srever(x)'; }, messages: [`${f0}.location: unknown macro "@paradrop.srever" (did you mean "@paradrop.server"?); known here: @paradrop.server(PATH)`] },
   { title: 'retired 2014 macro', edit: (c) => { c.files[0].location = '@paradrop.chute(x)'; }, messages: [`${f0}.location: unknown macro "@paradrop.chute": not supported, use @paradrop.server(PATH), a URL or a path relative to the chute directory; known here: @paradrop.server(PATH)`] },
@@ -78,4 +91,12 @@ for (const c of cases) {
 test('files: misprints point at the misprinted key', (t) => {
   const problems = problemsOf(edited((c) => { c.files[0].shal = '1633eald6351929cc2c8717d1611dcb41681b585'; delete c.files[0].sha1; }));
   t.deepEqual(problems.map((p) => [p.code, p.path]), [['FIELD_UNKNOWN', 'files[0].shal'], ['FIELD_INVALID', 'files[0].shal']]);
+});
+
+test('files: a plain file\'s directory path keeps its "/"; an archive\'s does not', (t) => {
+  const { files } = parseChute(edited((c) => {
+    c.files[0].path = '/srv/www/';
+    c.files.push({ name: 'a', path: '/root/', location: '@paradrop.server(seccam/a.py)', sha1: HEX40 });
+  }));
+  t.deepEqual(files.map((f) => f.path), ['/srv/www', '/root/']);
 });

@@ -126,3 +126,18 @@ test('lenient JSON: "__proto__" is an own key, not the prototype', (t) => {
   t.is(Object.getPrototypeOf(value), Object.prototype);
   t.is(({} as Record<string, unknown>).polluted, undefined);
 });
+
+test('lenient JSON: hostile nesting is a syntax error naming where it goes too deep', (t) => {
+  t.is(syntaxMessage('['.repeat(100_000), 'array'), 'Chute.struct:1:1001: brackets nested deeper than 1000');
+  t.is(syntaxMessage(`"net": ${'{"a": '.repeat(100_000)}`, 'object'),
+    'Chute.struct:1:6008: brackets nested deeper than 1000 (read as a fragment inside { })');
+});
+
+test('lenient JSON: a stray closing brace in a fragment is named where it stands', (t) => {
+  t.is(syntaxMessage('"disk": {"size": 1}},\n"net": {}', 'object'),
+    "Chute.struct:1:20: invalid character '}' (read as a fragment inside { })");
+});
+
+test('lenient JSON: lines end at CR LF; a BOM does not count as a column', (t) => {
+  t.is(syntaxMessage('\uFEFF{\r\n  "a": 1,\r\n  "b" 2\r\n}', 'object'), "Chute.struct:3:7: invalid character '2'");
+});

@@ -3,7 +3,7 @@ import test from 'ava';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_PART_BYTES, loadChute } from '../../src/chute/load.js';
+import { MAX_PART_BYTES, loadChute, readRegularFile } from '../../src/chute/load.js';
 import { ParadropError, ValidationError } from '../../src/errors.js';
 
 const STRUCT = '{net: {wifi: {type: "wifi", intfName: "eth1", ssid: "Cam", encryption: "none"}}}';
@@ -124,4 +124,48 @@ test('load: a path that does not exist', async (t) => {
   const err = await t.throwsAsync(loadChute('/nonexistent/paradrop/chute', { label: 'nope' }), { instanceOf: ParadropError });
   t.is(err.code, 'CHUTE_NOT_FOUND');
   t.is(err.message, 'nope: no such chute directory or file');
+});
+
+test('load: every broken file is reported, and the parts in good files are still validated', async (t) => {
+  const dir = await chuteDir(t, {
+    'chute.json': '{name: "cam", name: "cam2", version: 1}',
+    'Chute.struct': STRUCT,
+    'Chute.runtime': '[{name: "a", program: "b",, }]',
+    'Chute.resource': '{cpu: 1}',
+  });
+  t.deepEqual(await messages(dir), [
+    'cam/chute.json:1:15: duplicate key "name" (first at line 1, column 2); JSON would silently keep only the last one',
+    "cam/Chute.runtime:1:27: invalid character ','",
+    'resource.cpu: must be a whole number of CPU shares from 2 to 262144 (got 1)',
+  ]);
+});
+
+test('load: a broken Chute.struct skips the parts that name its interfaces, not the files', async (t) => {
+  const dir = await chuteDir(t, {
+    'Chute.struct': '{net: {',
+    'Chute.resource': '{wan: {down: 1}}',
+    'Chute.files': '[{name: "a"}]',
+  });
+  t.deepEqual(await messages(dir), [
+    'cam/Chute.struct:1:8: invalid end of input (the "{" at line 1, column 7 is never closed)',
+    'files[0]: missing field "path" (expected an absolute path inside the chute)',
+    'files[0]: missing field "location" (expected @paradrop.server(PATH), an http(s) URL, an absolute path or a path relative to the chute directory)',
+    'files[0]: missing field "sha1" (or "sha256"): the file is verified before the chute starts',
+  ]);
+});
+
+test('load: bytes that are not UTF-8 are an error naming the file and the offset', async (t) => {
+  const dir = await chuteDir(t, { 'Chute.struct': '' });
+  // "SecCam" with a Latin-1 e-acute (0xe9) where UTF-8 needs two bytes.
+  await writeFile(join(dir, 'Chute.struct'), Buffer.concat([Buffer.from('{net: {}, x: "Caf'), Buffer.from([0xe9]), Buffer.from('"}')]));
+  t.deepEqual(await messages(dir), ['JSON_SYNTAX: cam/Chute.struct: byte 0xe9 at offset 17 is not UTF-8 (expected UTF-8 text)']);
+});
+
+test('load: the size cap holds while reading, whatever the file claims its size is', async (t) => {
+  // procfs files are regular files of size 0 whose reads return more.
+  const r = await readRegularFile('/proc/self/status', 'status', 10);
+  t.deepEqual(r, { ok: false, problems: [{ code: 'FIELD_INVALID', path: 'status', value: 11, expected: 'at most 10 bytes',
+    message: 'status: is more than 10 bytes; a chute file holds at most 10' }] });
+  const ok = await readRegularFile('/proc/self/status', 'status', MAX_PART_BYTES);
+  t.true(ok.ok);
 });

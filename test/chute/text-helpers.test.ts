@@ -4,6 +4,7 @@ import { editDistance, suggest, didYouMean } from '../../src/chute/suggest.js';
 import { parseSize, formatBytes } from '../../src/chute/units.js';
 import { splitShellWords } from '../../src/chute/shell-words.js';
 import { formatIpv4, parseIpv4, prefixOfNetmask } from '../../src/chute/ipv4.js';
+import { decodeUtf8, firstInvalidUtf8 } from '../../src/chute/utf8.js';
 
 const distances: Array<[string, string, number]> = [
   ['', '', 0], ['shal', 'sha1', 1], ['dwon', 'down', 1], ['ab', 'ba', 1], ['ipadr', 'ipaddr', 1],
@@ -85,3 +86,16 @@ test('ipv4: parse, format, prefixes', (t) => {
   t.is(prefixOfNetmask(0xffffffff), 32);
   t.is(prefixOfNetmask(0xff00ff00), undefined);
 });
+
+const utf8: Array<[number[], number | undefined]> = [
+  [[0x41, 0xc3, 0xa9], undefined], [[0xf0, 0x9f, 0x98, 0x80], undefined], [[0x41, 0xff], 1], [[0xc0, 0x80], 0],
+  [[0xe0, 0x80, 0x80], 0], [[0xed, 0xa0, 0x80], 0], [[0xf4, 0x90, 0x80, 0x80], 0], [[0x41, 0xe2, 0x82], 1], [[0x41, 0xe2, 0x28, 0xa1], 1],
+];
+for (const [bytes, offset] of utf8) {
+  test(`utf8: ${bytes.map((b) => b.toString(16)).join(' ')}`, (t) => {
+    t.is(firstInvalidUtf8(Uint8Array.from(bytes)), offset);
+    const r = decodeUtf8(Uint8Array.from(bytes));
+    t.is(r.ok, offset === undefined);
+    if (!r.ok) t.deepEqual({ offset: r.offset }, { offset });
+  });
+}

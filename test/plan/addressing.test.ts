@@ -1,9 +1,8 @@
 import test from 'ava';
 import type { NetInterface } from '../../src/chute/types.js';
-import type { ErrorCode } from '../../src/errors.js';
 import { addressKey, dhcpRange, gatewayAddressFor, resolveAddresses } from '../../src/plan/addressing.js';
 import { fnv1a32 } from '../../src/plan/hash.js';
-import { formatIpv4, formatSubnet, parseCidr, parseIpv4, subnetOf } from '../../src/plan/ipv4.js';
+import { formatIpv4, formatSubnet, parseCidr, ipv4Value as parseIpv4, subnetOf } from '../../src/chute/ipv4.js';
 import { ProblemList } from '../../src/plan/problems.js';
 import { defaultProfile } from '../../src/plan/profile.js';
 
@@ -85,22 +84,37 @@ test('recorded subnets win over the hash and are .1 gateway, .2 chute', (t) => {
   t.is(formatSubnet(m2.get(addressKey('other', 'wan'))!.subnet), `10.128.${(block + 1) % 256}.0/24`);
 });
 
-test('bad explicit addresses are problems naming the field', (t) => {
-  const table: [NetInterface, ErrorCode, RegExp][] = [
-    [wan('10.100.12.0', '255.255.255.0'), 'FIELD_INVALID', /not a usable host/],
-    [wan('10.100.12.255', '255.255.255.0'), 'FIELD_INVALID', /not a usable host/],
-    [wan('10.100.12.1', '255.0.255.0'), 'FIELD_INVALID', /netmask/],
-    [wan('10.100.12.1', '255.255.255.252'), 'FIELD_INVALID', /\/30/],
-    [wan('10.100.012.1', '255.255.255.0'), 'FIELD_INVALID', /ipaddr/],
-    [wan('127.0.0.5', '255.255.255.0'), 'FIELD_INVALID', /not a usable host/],
-    [{ ...wan('10.1.1.1'), netmask: undefined } as NetInterface, 'FIELD_MISSING', /netmask/],
+test('chute subnets must lie inside the profile\'s chuteSubnets: given, recorded or from the pool', (t) => {
+  const table: [{ iface: NetInterface; recorded?: string }, string | undefined, RegExp | undefined][] = [
+    [{ iface: wan('10.100.12.1', '255.255.255.0') }, undefined, undefined],
+    [{ iface: wan('192.168.77.1', '255.255.255.0') }, undefined, undefined],
+    // The security hole: a chute claiming public space would get that space routed to it.
+    [{ iface: wan('8.8.8.8', '255.255.255.0') }, 'x:struct.net.wan.ipaddr',
+      /^chute 'x' interface 'wan': ipaddr '8\.8\.8\.8' puts it in 8\.8\.8\.0\/24, which is not inside the gateway's chute subnets \(10\.0\.0\.0\/8, 172\.16\.0\.0\/12, 192\.168\.0\.0\/16\)$/],
+    [{ iface: wan('172.32.0.1', '255.255.0.0') }, 'x:struct.net.wan.ipaddr', /172\.32\.0\.0\/16, which is not inside/],
+    // A subnet straddling the end of an allowed range is outside it.
+    [{ iface: wan('10.1.1.1', '254.0.0.0') }, 'x:struct.net.wan.ipaddr', /10\.0\.0\.0\/7, which is not inside/],
+    [{ iface: wan(), recorded: '9.9.9.0/24' }, 'x:subnets.wan', /its recorded subnet is 9\.9\.9\.0\/24, which is not inside/],
+    [{ iface: wan(), recorded: '10.9.9.0/30' }, 'x:subnets.wan', /recorded subnet '10\.9\.9\.0\/30' is not a CIDR subnet from \/8 to \/29/],
+    [{ iface: wan(), recorded: '127.0.0.0/24' }, 'x:subnets.wan', /outside loopback/],
   ];
-  for (const [iface, code, re] of table) {
+  for (const [req, path, re] of table) {
     const p = new ProblemList();
-    resolveAddresses(defaultProfile(), [{ chute: 'x', iface }], p);
-    t.is(p.items[0]?.code, code, JSON.stringify(iface));
-    t.regex(p.items[0]?.message ?? '', re);
+    const m = resolveAddresses(defaultProfile(), [{ chute: 'x', ...req }], p);
+    t.is(p.items[0]?.path, path, JSON.stringify(req));
+    if (re) {
+      t.regex(p.items[0]!.message, re);
+      t.is(m.get(addressKey('x', 'wan')), undefined);
+    }
   }
+  // A pool outside the allowed ranges (a profile built in code; parseProfile refuses it).
+  const p = new ProblemList();
+  resolveAddresses({ ...defaultProfile(), subnetPool: '100.100.0.0/16' }, [{ chute: 'x', iface: wan() }], p);
+  t.regex(p.items[0]?.message ?? '', /the pool gives it 100\.100\.\d+\.0\/24, which is not inside/);
+  // A profile that allows public space takes it.
+  const ok = new ProblemList();
+  resolveAddresses({ ...defaultProfile(), chuteSubnets: ['8.8.0.0/16'] }, [{ chute: 'x', iface: wan('8.8.8.8', '255.255.255.0') }], ok);
+  t.true(ok.empty);
 });
 
 test('dhcp range: the longest run of hosts without the chute and gateway', (t) => {

@@ -50,7 +50,9 @@ export function simple(name: string, opts: { port?: number; ssid?: string; net?:
       memory: opts.memory === undefined ? { kind: 'default' } : { kind: 'value', value: opts.memory },
       net: { wan: { downKbps: 1000, upKbps: 500 } },
     },
-    runtime: [{ kind: 'program', name: 'main', program: '/usr/bin/app', args: ['--name', name] }, { kind: 'dhcpserver', name: 'dhcp' }],
+    // A DHCP server needs a wifi interface to serve (src/chute's rule).
+    runtime: [{ kind: 'program', name: 'main', program: '/usr/bin/app', args: ['--name', name] },
+      ...((opts.net ?? [{ type: 'wifi' }]).some((n) => n.type === 'wifi') ? [{ kind: 'dhcpserver' as const, name: 'dhcp' }] : [])],
     traffic: opts.traffic ?? [{ name: 'web', kind: 'redirect', proto: 'tcp', from: { network: 'lan', address: '*', port }, to: { iface: 'wan', port: 80 } }],
   };
 }

@@ -42,6 +42,11 @@ const mutations: [string, (s: DesiredState) => void, RegExp][] = [
   ['section name without pd_', (s) => { find(s, 'dhcp', 'dhcp').name = 'seccam_dhcp'; }, /not pd_/],
   ['wrong cgroup keys', (s) => { s.chutes[0]!.lxcConfig += 'lxc.cgroup.cpu.shares = 1024\n'; }, /wrong version/],
   ['chute interface in no zone (gateway_default_zones)', (s) => { s.uci.firewall = s.uci.firewall.filter((x) => !(x.type === 'zone' && x.name.endsWith('1_z'))); }, /in 0 firewall zones/],
+  ['redirect from lan without src_dip (vector redirect_lan_tcp: DNAT to any address)', (s) => setOpt(find(s, 'firewall', 'redirect'), 'src_dip', undefined), /src_dip '' is not the gateway's own address on 'lan'/],
+  ['redirect from lan with another src_dip', (s) => setOpt(find(s, 'firewall', 'redirect'), 'src_dip', '8.8.8.8'), /src_dip '8\.8\.8\.8' is not the gateway's own address/],
+  ['capabilities by a deny-list', (s) => { s.chutes[0]!.lxcConfig = s.chutes[0]!.lxcConfig.replace(/^lxc\.cap\.keep = .*$/m, 'lxc.cap.drop = sys_admin'); }, /allow-list/],
+  ['devices not denied by default', (s) => { s.chutes[0]!.lxcConfig = s.chutes[0]!.lxcConfig.replace(/^lxc\.cgroup2\.devices\.deny = a\n/m, ''); }, /deny devices/],
+  ['an ifb name over 15 characters', (s) => { s.chutes[0]!.shaping[0]!.up!.ifb = 'ipd-much-too-long0'; }, /shaping device 'ipd-much-too-long0'/],
   ['wifi-iface on an unknown radio', (s) => setOpt(find(s, 'wireless', 'wifi-iface'), 'device', 'radio7'), /radio 'radio7'/],
 ];
 
@@ -61,7 +66,7 @@ function randomChute(rand: () => number, i: number): Chute {
   for (let k = 0; k < n; k++) {
     const wifi = rand() < 0.5;
     const iface: NetInterface = wifi
-      ? { name: `w${k}`, type: 'wifi', intfName: `eth${k}`, ssid: `S${i}-${k}`, encryption: rand() < 0.3 ? 'none' : 'psk2', key: 'long-enough-key' }
+      ? { name: `w${k}`, type: 'wifi', intfName: `eth${k}`, ssid: `S${i}-${k}`, ...(rand() < 0.3 ? { encryption: 'none' } : { encryption: 'psk2', key: 'long-enough-key' }) }
       : { name: `e${k}`, type: 'wan', intfName: `eth${k}` };
     if (rand() < 0.3) { iface.ipaddr = `10.${100 + (i % 100)}.${(i >> 7) * 4 + k}.${1 + Math.floor(rand() * 200)}`; iface.netmask = '255.255.255.0'; }
     net.push(iface);

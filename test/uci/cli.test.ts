@@ -112,3 +112,54 @@ test('batch: quoting, comments, exit, errors do not stop it', async (t) => {
   t.is(r.err, 'uci: Entry not found\n');
   t.is(readFileSync(path.join(d.save, 'net'), 'utf8'), "net.lan.desc='multi\nline'\nnet.lan.x='a\"b'\n");
 });
+
+test('-S: each parse error is printed as libuci prints it and the rest of the file is loaded; -q does not silence it', async (t) => {
+  const d = setup(t);
+  const file = path.join(d.conf, 'bad');
+  writeFileSync(file, "config t 'x'\nbogus\n\toption a 1\nconfig t 'bad-name'\n\toption b 2\n");
+  t.deepEqual(await uci(d, ['show', 'bad']), { out: '', err: 'uci: Parse error (invalid command) at line 2, byte 0\n', code: 1 }, 'strict is the default');
+  const skipped = 'Parse error (invalid command) at line 2, byte 0\nParse error (invalid character in name field) at line 4, byte 20\n';
+  t.deepEqual(await uci(d, ['-S', 'show', 'bad']), { out: "bad.x=t\nbad.x.a='1'\nbad.x.b='2'\n", err: skipped, code: 0 });
+  t.deepEqual(await uci(d, ['-q', '-S', 'get', 'bad.x.b']), { out: '2\n', err: skipped, code: 0 });
+  t.deepEqual(await uci(d, ['-S', '-s', 'get', 'bad.x.b']), { out: '', err: 'uci: Parse error (invalid command) at line 2, byte 0\n', code: 1 }, '-s after -S: strict again');
+  t.is((await uci(d, ['-S', 'set', 'bad.x.c=3'])).code, 0);
+  t.deepEqual(await uci(d, ['-S', 'commit', 'bad']), { out: '', err: skipped, code: 0 });
+  t.is(readFileSync(file, 'utf8'), "\nconfig t 'x'\n\toption a '1'\n\toption b '2'\n\toption c '3'\n\n", 'commit writes what was loaded');
+});
+
+test('show/export/changes/commit without a package: a broken package is reported and skipped, exit 0', async (t) => {
+  const d = setup(t);
+  writeFileSync(path.join(d.conf, 'aa'), "config t 'n'\n\toption o 'v'\n");
+  writeFileSync(path.join(d.conf, 'bb'), "config t 'n'\nbogus\n");
+  const parseErr = 'uci: Parse error (invalid command) at line 2, byte 0\n';
+  const show = await uci(d, ['show']);
+  t.deepEqual(show, { out: "aa.n=t\naa.n.o='v'\nnet.lan=interface\nnet.lan.proto='static'\nnet.@device[0]=device\nnet.@device[0].name='br-lan'\n", err: parseErr, code: 0 });
+  const exp = await uci(d, ['export']);
+  t.is(exp.code, 0);
+  t.is(exp.err, parseErr);
+  t.true(exp.out.startsWith("package aa\n\nconfig t 'n'\n\toption o 'v'\n\npackage net\n"), exp.out);
+  t.deepEqual(await uci(d, ['-q', 'show']), { out: show.out, err: '', code: 0 });
+  t.deepEqual(await uci(d, ['show', 'bb']), { out: '', err: parseErr, code: 1 }, 'a named broken package is still an error');
+  t.deepEqual(await uci(d, ['export', 'bb']), { out: '', err: parseErr, code: 1 });
+  // changes and commit look at packages with a delta file: bb has one too.
+  await uci(d, ['set', 'net.lan.proto=dhcp']);
+  mkdirSync(d.save, { recursive: true });
+  writeFileSync(path.join(d.save, 'bb'), "bb.n.o='1'\n");
+  t.deepEqual(await uci(d, ['changes']), { out: "net.lan.proto='dhcp'\n", err: parseErr, code: 0 });
+  t.deepEqual(await uci(d, ['commit']), { out: '', err: parseErr, code: 0 });
+  t.true(readFileSync(path.join(d.conf, 'net'), 'utf8').includes("option proto 'dhcp'"), 'the good package was committed');
+  t.is(readFileSync(path.join(d.conf, 'bb'), 'utf8'), "config t 'n'\nbogus\n");
+});
+
+test('no package argument on an empty or missing config directory: Entry not found, exit 1', async (t) => {
+  const d = setup(t);
+  rmSync(path.join(d.conf, 'net'));
+  const notFound = { out: '', err: 'uci: Entry not found\n', code: 1 };
+  for (const cmd of ['show', 'export', 'changes', 'commit']) t.deepEqual(await uci(d, [cmd]), notFound, `empty: ${cmd}`);
+  t.deepEqual(await uci({ conf: path.join(d.root, 'nosuch'), save: d.save }, ['show']), notFound, 'missing directory');
+  t.deepEqual(await uci(d, ['-q', 'show']), { out: '', err: '', code: 1 }, '-q');
+  writeFileSync(path.join(d.conf, '.hidden'), '');
+  t.deepEqual(await uci(d, ['show']), notFound, 'dot files are not seen (uci globs <dir>/*)');
+  writeFileSync(path.join(d.conf, 'not.a.package'), 'config t\n');
+  t.deepEqual(await uci(d, ['show']), { out: '', err: '', code: 0 }, 'something matched the glob, just no package');
+});

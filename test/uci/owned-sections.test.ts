@@ -72,6 +72,21 @@ const cases: Case[] = [
     before: "config zone 'pd_env'\n\toption name 'x'\npackage test\n\nconfig b 'y'\n",
     desired: [], after: "package test\n\nconfig b 'y'\n" },
   { title: 'removing every owned section of a file leaves an empty file', before: envText, desired: [], after: '' },
+  { title: 'a trailing comment on an option line survives replacement, on its own line above, with the indentation',
+    before: "config a 'x'\n\nconfig zone 'pd_env'\n\toption name 'old' # user note\n\toption gone '1'\n",
+    desired: [env], after: "config a 'x'\n\n\t# user note\n" + envText },
+  { title: 'trailing comments survive removal, in file order with full-line comments',
+    before: "config a 'x'\n\nconfig zone 'pd_env' # about pd_env\n  # inside\n  option name 'pdenv'   #  spaced note  \n\nconfig b 'y'\n",
+    desired: [], after: "config a 'x'\n\n# about pd_env\n  # inside\n  #  spaced note  \n\nconfig b 'y'\n" },
+  { title: 'trailing comment after a multi-line value and after ; separated statements',
+    before: "config zone 'pd_env'\n\toption a 'one\n  two' # after the quote\n\toption b '1'; option c 2 # two statements\n",
+    desired: [env], after: "\t# after the quote\n\t# two statements\n" + envText },
+  { title: 'CRLF file: a moved trailing comment ends in CRLF',
+    before: "config zone 'pd_env'\r\n\toption name 'old' # note\r\n",
+    desired: [env], after: "\t# note\r\n" + envText.replaceAll('\n', '\r\n') },
+  { title: 'trailing comment on the last line of a file without final newline',
+    before: "config a 'x'\n\nconfig zone 'pd_env'\n\toption name 'old' # note",
+    desired: [], after: "config a 'x'\n\n\t# note\n" },
   { title: 'empty option values and empty lists are not written (uci would drop them)',
     before: '', desired: [{ type: 'zone', name: 'pd_z', options: [{ name: 'a', value: '' }, { name: 'b', value: [] }, { name: 'c', value: ['', 'x'] }] }],
     after: "config zone 'pd_z'\n\tlist c ''\n\tlist c 'x'\n" },
@@ -118,6 +133,20 @@ test('replaceOwnedSections: an owned section sharing a line cannot be cut out', 
   // but it may stay as it is
   t.is(replaceOwnedSections("config a 'x'; config zone 'pd_env'; option name 'pdenv'\n", 'test', [env], isPd),
     "config a 'x'; config zone 'pd_env'; option name 'pdenv'\n");
+});
+
+test('replaceOwnedSections: text uci ignores after a statement that is not a comment is refused, not deleted', (t) => {
+  for (const before of [
+    "config zone 'pd_env'\n\toption name old; option lost 1\n",
+    "config zone 'pd_env'\n\toption name old\0 junk\n",
+  ]) {
+    const err = t.throws(() => replaceOwnedSections(before, 'test', [], isPd)) as UciError;
+    t.true(err instanceof UciError, JSON.stringify(before));
+    t.is(err.path, 'test.pd_env');
+    t.regex(err.message, /line 2 ends in text uci ignores/);
+    // Left alone when nothing is to change.
+    t.is(replaceOwnedSections(before, 'test', [{ type: 'zone', name: 'pd_env', options: [{ name: 'name', value: 'old' }] }], isPd), before);
+  }
 });
 
 test('serializeSection: export format, types quoted only when bare would not read back', (t) => {

@@ -13,7 +13,16 @@ function brief(pkg: UciPackage): string[] {
   return pkg.sections.map((s) => `${s.type} ${s.anonymous ? `(${s.name})` : s.name}:${s.options.map((o) => ` ${o.name}=${JSON.stringify(o.value)}`).join('')}`);
 }
 
-interface Case { title: string; input: string; strict?: boolean; sections?: string[]; error?: [string, number] }
+interface Case {
+  title: string;
+  input: string;
+  strict?: boolean;
+  sections?: string[];
+  /** Strict mode: the error thrown (reason, line). */
+  error?: [string, number];
+  /** Non-strict mode: the errors reported and skipped (reason, line). */
+  skipped?: [string, number][];
+}
 
 const cases: Case[] = [
   { title: 'a quoted word then ; then the line end', input: "config s 'x';\n\toption a 'b';\n", sections: ['s x: a="b"'] },
@@ -34,21 +43,55 @@ const cases: Case[] = [
   { title: 'empty option name', input: "config s 'x'\n\toption '' 'v'\n", error: ['insufficient arguments', 2] },
   { title: 'non-strict: extra arguments ignored', input: "config s 'x' extra\n\toption a b c\n", strict: false, sections: ['s x: a="b"'] },
   { title: 'non-strict: a re-opened section may change type', input: "config s 'x'\nconfig t 'x'\n\toption a 1\n", strict: false, sections: ['t x: a="1"'] },
-  { title: 'non-strict: the word after an extra argument is a command again', input: "config s 'x' extra more\n", strict: false, error: ['invalid command', 1] },
+  { title: 'non-strict: the word after an extra argument is a command again (reported, rest of the line skipped)', input: "config s 'x' extra more\n\toption a b\n", strict: false,
+    sections: ['s x: a="b"'], skipped: [['invalid command', 1]] },
+  { title: 'non-strict: a bad line is reported and the next line parsed', input: "config s 'x'\nbogus line\n\toption a 1\nOption b 2\n\toption c 3\n", strict: false,
+    sections: ['s x: a="1" c="3"'], skipped: [['invalid command', 2], ['invalid command', 4]] },
+  { title: 'non-strict: statements after the error on the same line are skipped, those before kept', input: "config s 'x'; option a '1'; option bad-name 2; option c '3'\n\toption d 4\n", strict: false,
+    sections: ['s x: a="1" d="4"'], skipped: [['invalid character in name field', 1]] },
+  { title: 'non-strict: a failed config leaves the previous section current', input: "config s 'x'\nconfig s 'bad-name'\n\toption a 1\n", strict: false,
+    sections: ['s x: a="1"'], skipped: [['invalid character in name field', 2]] },
+  { title: 'non-strict: an option before the first section is skipped', input: "option a 1\nconfig s 'x'\n\toption b 2\n", strict: false,
+    sections: ['s x: b="2"'], skipped: [['option/list command found before the first section', 1]] },
+  { title: 'non-strict: an unterminated quote swallows the rest of the file', input: "config s 'x'\n\toption a 'open\n\toption b 2\n", strict: false,
+    sections: ['s x:'], skipped: [["EOF with unterminated '", 3]] },
+  { title: 'non-strict: an error after a quote spanning lines skips every line it pulled in', input: "config s 'x'\n\toption a 'one\ntwo' extra more\n\toption c 3\n", strict: false,
+    sections: ['s x: a="one\\ntwo" c="3"'], skipped: [['invalid command', 3]] },
+  { title: 'non-strict: an error before a quote is read leaves its next line to be parsed on its own', input: "config s 'x'\n\toption bad-name 'one\ntwo'\n\toption c 3\n", strict: false,
+    sections: ['s x: c="3"'], skipped: [['invalid character in name field', 2], ['invalid command', 3]] },
+  { title: 'strict mode stops at the first bad line', input: "config s 'x'\nbogus line\n\toption a 1\n", error: ['invalid command', 2] },
   { title: 'list over a list appends, option over a list replaces in place', input: "config s 'x'\n\tlist l a\n\toption o 1\n\tlist l b\n\toption l c\n", sections: ['s x: l="c" o="1"'] },
 ];
 
 for (const c of cases) {
   test(`parse: ${c.title}`, (t) => {
+    const skipped: [string, number][] = [];
+    const onError = (e: UciParseError) => skipped.push([e.reason, e.line]);
     if (c.error) {
-      const err = t.throws(() => parseUci(c.input, 'test', { strict: c.strict ?? true })) as UciParseError;
+      const err = t.throws(() => parseUci(c.input, 'test', { strict: c.strict ?? true, onError })) as UciParseError;
       t.true(err instanceof UciParseError);
       t.deepEqual([err.reason, err.line], c.error);
     } else {
-      t.deepEqual(brief(parseUci(c.input, 'test', { strict: c.strict ?? true })), c.sections!);
+      t.deepEqual(brief(parseUci(c.input, 'test', { strict: c.strict ?? true, onError })), c.sections!);
     }
+    t.deepEqual(skipped, c.skipped ?? [], 'errors skipped in non-strict mode');
   });
 }
+
+test('non-strict without onError: bad lines are skipped silently; layout records only what parsed', (t) => {
+  const text = "config s 'x'\nbogus\n\toption a 1\n";
+  t.deepEqual(brief(parseUci(text, 'test', { strict: false })), ['s x: a="1"']);
+  const { statements } = parseUciLayout(text, 'test', { strict: false });
+  t.deepEqual(statements.map((s) => s.kind), ['config', 'option']);
+});
+
+test('parse error byte offsets count bytes: one per char in a latin1-decoded text', (t) => {
+  const utf8 = "config s 'x'\n\toption a 'Caf\u00e9' extra\n";
+  const e1 = t.throws(() => parseUci(utf8, 'test')) as UciParseError;
+  const e2 = t.throws(() => parseUci(utf8, 'test', { encoding: 'latin1' })) as UciParseError;
+  t.is(e1.byte, 24, 'é is two bytes in UTF-8');
+  t.is(e2.byte, 23, 'and one byte in a one-char-per-byte text');
+});
 
 test('parse error: a ParadropError with code, reason, line, byte and uci\'s message', (t) => {
   const err = t.throws(() => parseUci("config s 'x'\nOption a 1\n", 'network')) as UciParseError;

@@ -1,5 +1,5 @@
 // Runs a command inside a running chute (`lxc-attach` with a cleared environment), and signals the
-// chute's init (the engine's set-resources request: write resources.json, then SIGUSR1, which
+// chute's init (the engine's set-resources request: write resources.json, then SIGURG, which
 // chute-init forwards to every program).
 // Invariants: the command sees only PATH and HOME, never the daemon's environment; the program's
 // own exit code is returned, not thrown; attaching is bounded in time.

@@ -7,6 +7,9 @@ import { open, rename, rm, access } from 'node:fs/promises';
 import { ParadropError } from '../../errors.js';
 import { runTool } from './run-tool.js';
 import { mountsUnder, readMountinfo } from './mountinfo.js';
+import debug from 'debug';
+
+const log = debug('paradrop:lxc:disk-image');
 
 async function exists(path: string): Promise<boolean> {
   return access(path).then(() => true, () => false);
@@ -67,9 +70,23 @@ export async function unmountDiskImage(image: string, mountPoint: string, subjec
     const still = (await readMountinfo()).some((x) => x.mountPoint === m.mountPoint);
     if (still) await runTool('umount', ['-l', m.mountPoint], { subject, timeoutMs: 30_000 });
   }
-  if (await exists(image)) {
-    for (const dev of await loopDevicesOf(image, subject)) {
-      await runTool('losetup', ['-d', dev], { subject, timeoutMs: 10_000, okExitCodes: 'any' });
+  if (!(await exists(image))) return;
+  // A lazily unmounted file system, or a copy of the mount in another mount namespace (a container
+  // being set up elsewhere clones the host's mount table until it pivots), keeps the loop device
+  // busy for a moment: `losetup -d` then only marks it to detach when released. Wait for that
+  // (bounded) so that the image is never deleted under a loop device that still refers to it.
+  const deadline = Date.now() + LOOP_RELEASE_WAIT_MS;
+  for (;;) {
+    const devs = await loopDevicesOf(image, subject);
+    if (devs.length === 0) return;
+    for (const dev of devs) await runTool('losetup', ['-d', dev], { subject, timeoutMs: 10_000, okExitCodes: 'any' });
+    if (Date.now() > deadline) {
+      log('%s: loop devices %o of %s still busy after %d ms; the kernel detaches them when released',
+        subject, devs, image, LOOP_RELEASE_WAIT_MS);
+      return;
     }
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+const LOOP_RELEASE_WAIT_MS = 10_000;

@@ -3,7 +3,7 @@
 // it was for, the command line and the tool's own stderr.
 // Invariants: never a shell string; never an unbounded wait; the child gets a fixed, small
 // environment (no secrets of ours leak into LXC hooks) and no stdin.
-import { execa } from 'execa';
+import { execFile } from '../exec.js';
 import debug from 'debug';
 import { ParadropError } from '../../errors.js';
 
@@ -33,17 +33,9 @@ export async function runTool(file: string, args: readonly string[], opts: ToolO
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
   const commandLine = [file, ...args].join(' ');
   log('--> %s (%s)', commandLine, opts.subject);
-  const r = await execa(file, [...args], {
-    reject: false,
-    timeout: timeoutMs,
-    forceKillAfterDelay: 2000,
-    stdin: 'ignore',
-    env: TOOL_ENV,
-    extendEnv: false,
-    stripFinalNewline: true,
-  });
-  const stderr = typeof r.stderr === 'string' ? r.stderr.trim() : '';
-  const stdout = typeof r.stdout === 'string' ? r.stdout : '';
+  const r = await execFile(file, args, { timeoutMs, killAfterMs: 2000, env: TOOL_ENV });
+  const stderr = r.stderr.trim();
+  const stdout = r.stdout.replace(/\n$/, '');
   log('<-- %s exit=%s', file, r.exitCode);
   if (r.timedOut) {
     throw new ParadropError('COMMAND_TIMEOUT',
@@ -52,10 +44,10 @@ export async function runTool(file: string, args: readonly string[], opts: ToolO
       { value: commandLine, expected: `completion within ${timeoutMs} ms` });
   }
   if (r.exitCode === undefined) {
-    const why = r.code === 'ENOENT' ? `${file} is not installed (not found in ${TOOL_ENV.PATH})`
-      : (r.signal ? `${file} was killed by ${r.signal}` : (r.shortMessage ?? 'it could not run'));
+    const why = r.spawnError === 'ENOENT' ? `${file} is not installed (not found in ${TOOL_ENV.PATH})`
+      : (r.signal ? `${file} was killed by ${r.signal}` : (r.spawnMessage ?? 'it could not run'));
     throw new ParadropError('COMMAND_FAILED', `${opts.subject}: "${commandLine}" failed: ${why}`,
-      { value: commandLine, expected: 'the command to run', cause: r.cause });
+      { value: commandLine, expected: 'the command to run' });
   }
   const ok = opts.okExitCodes ?? [0];
   if (ok !== 'any' && !ok.includes(r.exitCode)) {
