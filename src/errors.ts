@@ -26,6 +26,8 @@ export type ErrorCode =
   | 'IO_ERROR'
   | 'HASH_MISMATCH'
   | 'FETCH_FAILED'
+  /** A chute file or chute.json that the location names does not exist (HTTP 404/410, no such file): the author's mistake. */
+  | 'FILE_NOT_FOUND'
   | 'FILE_TOO_LARGE'
   | 'STORE_PATH_INVALID'
   | 'PATH_UNSAFE'

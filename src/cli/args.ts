@@ -1,6 +1,7 @@
 // Argument parsing shared by the engine's commands: the global options every one of them takes
-// (--state-dir, --store, --profile, --grace, --json, -q, -h) plus the command's own. `--x=v` and
-// `--x v` are both accepted; `--` ends options. Unknown options are a USAGE error naming them.
+// (--state-dir, --store, --profile, --grace, --json, -q, -h) plus the command's own. `--x=v`,
+// `--x v` and, for short options taking a value, `-xv` are accepted; `--` ends options. Unknown
+// options are a USAGE error naming them.
 import { ParadropError, quote } from '../errors.js';
 import type { GlobalOptions } from './settings.js';
 
@@ -30,9 +31,12 @@ export function parseArgs(args: readonly string[], spec: Record<string, OptionKi
     if (!options || !arg.startsWith('-') || arg === '-') { out.positional.push(arg); continue; }
     if (arg === '--') { options = false; continue; }
     const eq = arg.indexOf('=');
-    const raw = eq > 0 && arg.startsWith('--') ? arg.slice(0, eq) : arg;
+    // A short option with its value attached (`-n1`) is `-n 1`.
+    const shortKind = spec[aliases[arg.slice(0, 2)] ?? ''];
+    const short = !arg.startsWith('--') && arg.length > 2 && shortKind !== undefined && shortKind !== 'boolean' ? arg.slice(0, 2) : undefined;
+    const raw = short ?? (eq > 0 && arg.startsWith('--') ? arg.slice(0, eq) : arg);
     const flag = aliases[raw] ?? raw;
-    const inline = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : undefined;
+    const inline = short !== undefined ? arg.slice(2) : eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : undefined;
     const value = (): string => {
       const v = inline ?? args[++i];
       if (v === undefined || v === '') throw new ParadropError('USAGE', `${flag} needs a value; ${usage}`, { path: flag, expected: 'a value' });

@@ -66,6 +66,10 @@ const commands: Record<string, CommandEntry> = {
     summary: 'set-resources NAME [--memory SIZE] [--cpu SHARES] [--net IFACE:down=KBPS,up=KBPS]   change limits at run time',
     load: async () => (await import('./set-resources.js')).setResourcesCommand,
   },
+  daemon: {
+    summary: 'daemon [--socket PATH]        serve the ubus object paradrop (run by procd)',
+    load: async () => (await import('./daemon.js')).daemonCommand,
+  },
   reconcile: {
     summary: 'reconcile                     recover from a crash; bring every chute to its recorded state',
     load: async () => (await import('./reconcile.js')).reconcileCommand,
@@ -76,14 +80,40 @@ const commands: Record<string, CommandEntry> = {
   },
 };
 
+/** Commands that manage LXC containers, mounts and cgroups, or read their state: root only. */
+const NEEDS_ROOT = new Set([
+  'install', 'update', 'remove', 'start', 'stop', 'restart', 'freeze', 'unfreeze', 'set-resources', 'reconcile', 'status', 'list',
+  'logs', 'daemon',
+]);
+
+/** Options every chute command takes, accepted before the command name too (`paradrop --json list`). */
+const GLOBAL_FLAGS = new Set(['--json', '-q', '--quiet', '--direct']);
+const GLOBAL_VALUED = new Set(['--state-dir', '--store', '--profile', '--grace']);
+
+/** Splits leading global options off `argv`; they go to the command with its own arguments. */
+function leadingGlobals(argv: string[]): { globals: string[]; rest: string[] } {
+  let i = 0;
+  const globals: string[] = [];
+  while (i < argv.length) {
+    const a = argv[i]!;
+    const flag = a.startsWith('--') && a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    if (GLOBAL_FLAGS.has(a) || (GLOBAL_VALUED.has(flag) && a.includes('='))) { globals.push(a); i += 1; }
+    else if (GLOBAL_VALUED.has(a) && argv[i + 1] !== undefined) { globals.push(a, argv[i + 1]!); i += 2; }
+    else break;
+  }
+  return { globals, rest: argv.slice(i) };
+}
+
 function usage(): string {
   const lines = Object.values(commands).map((c) => `  paradrop ${c.summary}`);
   return `usage:\n${lines.join('\n')}\n  paradrop --version\n` +
-    'options of the chute commands: --state-dir DIR, --store DIR|URL, --profile FILE, --json, -q\n';
+    'options of the chute commands: --state-dir DIR, --store DIR|URL, --profile FILE, --json, -q, --direct (not through the daemon)\n';
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const [name, ...rest] = argv;
+  const split = leadingGlobals(argv);
+  const [name, ...after] = split.rest;
+  const rest = [...split.globals, ...after];
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     io.stdout(usage());
     return name === undefined ? EXIT_USER : 0;
@@ -97,8 +127,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`paradrop: unknown command "${name}"\n${usage()}`);
     return EXIT_USER;
   }
+  const asksHelp = rest.includes('-h') || rest.includes('--help');
+  if (NEEDS_ROOT.has(name) && !asksHelp && process.getuid !== undefined && process.getuid() !== 0) {
+    io.stderr(`paradrop ${name} must run as root (it manages LXC containers, mounts and cgroups): run it with sudo\n`);
+    return EXIT_USER;
+  }
   try {
-    return await (await entry.load())(rest, io);
+    // The chute commands go through the daemon when it runs (via-daemon.ts); --direct bypasses it.
+    const routed = await (await import('./via-daemon.js')).routeViaDaemon(name, rest, io);
+    if ('exit' in routed) return routed.exit;
+    return await (await entry.load())(routed.args, io);
   } catch (err) {
     if (err instanceof ParadropError) {
       io.stderr(`paradrop ${name}: ${err.message}\n`);

@@ -6,11 +6,16 @@
 //   --profile FILE    PARADROP_PROFILE     default: the built-in profile with cgroup version and
 //                                          RAM probed from this system
 //   --grace SECONDS   PARADROP_GRACE       set-resources' grace period, default 10
+//                     PARADROP_CACHE_MAX   cache size above which files no chute uses are pruned,
+//                                          default 64M
 //                     PARADROP_CHUTE_INIT  chute-init on the host, default /usr/lib/paradrop/chute-init,
 //                                          or the source checkout's copy
 // Derived from the state dir: state.json, journal/, lock, config/ (UCI on plain Linux; on OpenWrt
 // it will be /etc/config), lxc/ (LXC path), cache/, backup/, and chutes/ (the profile's
 // paths.chutes, unless a profile file names another directory).
+// /etc/config/paradrop (uci-settings.ts), when it exists, gives state_dir, store and grace_period
+// after flags and variables, and the profile's options unless --profile names a file. On OpenWrt
+// (src/platform/openwrt) the UCI directory is /etc/config, written through the `uci` tool.
 import { access, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,10 +25,12 @@ import { defaultProfile } from '../plan/profile.js';
 import { loadProfile } from '../plan/load-profile.js';
 import type { GatewayProfile } from '../plan/types.js';
 import { DEFAULT_STORE, storeFromSetting } from '../platform/fetch/index.js';
-import { createPlatform, type NetworkApplier } from '../platform/index.js';
+import { createPlatform, type NetworkApplier, type Platform } from '../platform/index.js';
 import { systemNetworkApplier } from '../platform/system-network.js';
 import { detectCgroup, HOST_CHUTE_INIT } from '../platform/lxc/index.js';
 import type { CliIo } from './io.js';
+import { profileFromUci, readParadropUci } from './uci-settings.js';
+import { createOpenWrtApplier, createUciWriter, DEFAULT_TOOLS, isOpenWrt, OPENWRT_CONFIG_DIR } from '../platform/openwrt/index.js';
 
 export const DEFAULT_STATE_DIR = '/var/lib/paradrop';
 const DEFAULT_GRACE_S = 10;
@@ -80,6 +87,16 @@ export async function probedProfile(): Promise<GatewayProfile> {
   return p;
 }
 
+/** PARADROP_CACHE_MAX: bytes, or with a K, M or G suffix (powers of 1024). */
+function cacheMax(text: string): number {
+  const m = /^\s*(\d+)\s*([KMG]?)i?B?\s*$/i.exec(text);
+  if (m === null) {
+    throw new ParadropError('USAGE', `PARADROP_CACHE_MAX ${quote(text)} is not a size`,
+      { path: 'PARADROP_CACHE_MAX', value: text, expected: 'bytes, or a number with K, M or G, e.g. 64M' });
+  }
+  return Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] ?? '').toUpperCase() || ' ');
+}
+
 function seconds(text: string, what: string): number {
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n) || n < 0 || n > 3600) {
@@ -91,24 +108,30 @@ function seconds(text: string, what: string): number {
 
 export async function resolveSettings(g: GlobalOptions, io: CliIo): Promise<EngineSettings> {
   const env = io.env;
-  const stateDir = resolve(io.cwd, g.stateDir ?? env.PARADROP_STATE_DIR ?? DEFAULT_STATE_DIR);
+  const uci = await readParadropUci(env);
+  const fromUci = (k: string): string | undefined => (typeof uci?.[k] === 'string' ? uci[k] as string : undefined);
+  const openwrt = await isOpenWrt(env);
+  const configDirOf = (stateDir: string): string => env.PARADROP_CONFIG_DIR ?? (openwrt ? OPENWRT_CONFIG_DIR : join(stateDir, 'config'));
+  const stateDir = resolve(io.cwd, g.stateDir ?? env.PARADROP_STATE_DIR ?? fromUci('state_dir') ?? DEFAULT_STATE_DIR);
   const profileFile = g.profile ?? env.PARADROP_PROFILE;
-  const profile = profileFile === undefined ? await probedProfile() : await loadProfile(resolve(io.cwd, profileFile), profileFile);
+  const profile = profileFile !== undefined ? await loadProfile(resolve(io.cwd, profileFile), profileFile)
+    : uci !== null ? await profileFromUci(await probedProfile(), uci, configDirOf(stateDir)) : await probedProfile();
   if (profile.paths.chutes === DEFAULT_PROFILE_CHUTES && stateDir !== DEFAULT_STATE_DIR) profile.paths.chutes = join(stateDir, 'chutes');
-  const storeSetting = g.store ?? env.PARADROP_STORE;
+  const storeSetting = g.store ?? env.PARADROP_STORE ?? fromUci('store');
   const store = storeSetting !== undefined
     ? storeFromSetting(storeSetting, io.cwd)
     : { kind: 'dir' as const, path: await installedOrCheckout(DEFAULT_STORE.kind === 'dir' ? DEFAULT_STORE.path : '/usr/share/paradrop/examples') };
-  const grace = g.grace ?? env.PARADROP_GRACE;
+  const grace = g.grace ?? env.PARADROP_GRACE ?? fromUci('grace_period');
   return {
     stateDir,
     stateFile: join(stateDir, 'state.json'),
     journalDir: join(stateDir, 'journal'),
     lockFile: join(stateDir, 'lock'),
-    configDir: join(stateDir, 'config'),
+    configDir: configDirOf(stateDir),
     lxcPath: join(stateDir, 'lxc'),
     cacheDir: join(stateDir, 'cache'),
     backupDir: join(stateDir, 'backup'),
+    ...(env.PARADROP_CACHE_MAX === undefined ? {} : { cacheMaxBytes: cacheMax(env.PARADROP_CACHE_MAX) }),
     store,
     profile,
     graceMs: grace === undefined ? DEFAULT_GRACE_S * 1000 : seconds(grace, '--grace'),
@@ -122,10 +145,22 @@ export async function resolveSettings(g: GlobalOptions, io: CliIo): Promise<Engi
 /** The EngineContext for this system; `network` defaults to the gateway's own applier. */
 export async function engineContext(g: GlobalOptions, io: CliIo, reporter: Reporter, network?: NetworkApplier): Promise<EngineContext> {
   const settings = await resolveSettings(g, io);
-  const platform = createPlatform({
+  return { settings, platform: await systemPlatform(settings, io.env, network), reporter, now: () => new Date(), env: io.env };
+}
+
+/**
+ * The Platform for this system. OpenWrt: UCI writes through the `uci` tool with paradrop's own
+ * save directory, and OpenWrt's daemons reloaded as needed (PARADROP_TOOLS_PATH and
+ * PARADROP_INIT_DIR point elsewhere for tests); plain Linux: our own applier.
+ */
+export async function systemPlatform(settings: EngineSettings, env: Record<string, string | undefined>, network?: NetworkApplier): Promise<Platform> {
+  const base = {
     lxcPath: settings.lxcPath, cacheDir: settings.cacheDir, store: settings.store, configDir: settings.configDir,
     fetchTimeoutMs: settings.fetchTimeoutMs, maxFileBytes: settings.maxFileBytes,
-    network: network ?? await systemNetworkApplier(settings.stateDir),
-  });
-  return { settings, platform, reporter, now: () => new Date(), env: io.env };
+  };
+  if (!(await isOpenWrt(env))) return createPlatform({ ...base, network: network ?? await systemNetworkApplier(settings.stateDir) });
+  const tools = { ...DEFAULT_TOOLS, path: env.PARADROP_TOOLS_PATH ?? DEFAULT_TOOLS.path, initDir: env.PARADROP_INIT_DIR ?? DEFAULT_TOOLS.initDir };
+  const runDir = join(settings.stateDir, 'network');
+  const platform = createPlatform({ ...base, network: network ?? createOpenWrtApplier({ configDir: settings.configDir, runDir, tools }) });
+  return { ...platform, writeUci: createUciWriter({ configDir: settings.configDir, saveDir: join(settings.stateDir, 'uci-save'), tools }) };
 }

@@ -253,6 +253,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, UbusStatusName>> = {
   CHUTE_STATE: 'NOT_SUPPORTED',
   // The chute's files could not be downloaded.
   FETCH_FAILED: 'CONNECTION_FAILED',
+  FILE_NOT_FOUND: 'NOT_FOUND',
   COMMAND_TIMEOUT: 'TIMEOUT',
   // Waiting for the one-operation-at-a-time lock timed out.
   BUSY: 'TIMEOUT',

@@ -5,11 +5,13 @@
 // file. Operations decide the target; the planner decides the steps; executors touch the system.
 // Used by the CLI verbs of the same names (src/cli/*.ts) and, later, the daemon's ubus methods.
 import { join } from 'node:path';
+import { MIN_MEMORY_BYTES } from '../chute/resource.js';
 import type { Chute } from '../chute/types.js';
 import { ParadropError, quote } from '../errors.js';
 import { compile } from '../plan/compile.js';
 import { canonicalJson, type ChuteChange, type CurrentWorld, planSteps } from '../plan/diff.js';
 import type { RunState, Step } from '../plan/steps.js';
+import { DEFAULT_CACHE_MAX_BYTES, pruneCache, referencedEntries, tidyAfterRecovery } from './housekeeping.js';
 import { acquireLock } from './lock.js';
 import { recoverTransaction, type RecoveryResult, runTransaction } from './runner.js';
 import {
@@ -51,13 +53,19 @@ function transactionId(ctx: EngineContext): string {
   return `${ctx.now().toISOString().replace(/[-:.]/g, '')}-${process.pid}`;
 }
 
-/** Holds the lock, recovers the journal, runs `body`. */
+/** Holds the lock, recovers the journal and tidies (housekeeping.ts), runs `body`, bounds the cache. */
 async function underLock(ctx: EngineContext, op: string,
   body: (loaded: LoadedState, recovered: RecoveryResult | null) => Promise<OperationResult>): Promise<OperationResult> {
   const lock = await acquireLock(ctx.settings.lockFile, op, ctx.settings.lockTimeoutMs);
   try {
     const recovered = await recoverTransaction(ctx);
-    return await body(await loadState(ctx.settings), recovered);
+    await tidyAfterRecovery(ctx.settings);
+    const result = await body(await loadState(ctx.settings), recovered);
+    const after = await loadState(ctx.settings);
+    // The operation is done: a cache that cannot be pruned now is pruned by the next one.
+    await pruneCache(ctx.settings.cacheDir, referencedEntries(after.state), ctx.settings.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES)
+      .catch((err: unknown) => ctx.reporter.info(`note: could not prune the file cache: ${err instanceof Error ? err.message : String(err)}`));
+    return result;
   } finally {
     await lock.release();
   }
@@ -205,6 +213,12 @@ export interface ResourceRequest {
 export async function setResources(ctx: EngineContext, name: string, req: ResourceOverrides): Promise<OperationResult> {
   return underLock(ctx, 'set-resources', async (loaded, recovered) => {
     const rec = recordOf(loaded.state, name);
+    if (req.memoryBytes !== undefined && req.memoryBytes < MIN_MEMORY_BYTES) {
+      // Checked here, naming the chute: compile would only say it cannot compile the chute set.
+      throw new ParadropError('FIELD_INVALID',
+        `chute ${quote(name)}: memory ${req.memoryBytes} bytes is below the minimum of 4 MiB (${MIN_MEMORY_BYTES} bytes): a container cannot start its init and a program in less`,
+        { path: '--memory', value: req.memoryBytes, expected: `at least 4M (${MIN_MEMORY_BYTES} bytes)` });
+    }
     const ifaces = rec.spec.struct.net.map((n) => n.name);
     for (const iface of Object.keys(req.net ?? {})) {
       if (ifaces.includes(iface)) continue;

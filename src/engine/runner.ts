@@ -7,6 +7,8 @@
 // Fault injection, for tests only: PARADROP_CRASH_AT="<index>:before|after" makes the process
 // SIGKILL itself right before step <index> runs (its undo data already journaled) or right after
 // it is journaled as done. The crash tests use it to prove that recovery converges from every step.
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import debug from 'debug';
 import { ParadropError, quote } from '../errors.js';
 import { describeStep, type Step } from '../plan/steps.js';
@@ -56,6 +58,8 @@ async function rollBack(ctx: EngineContext, journal: Journal, tx: Transaction): 
     tx.done = Math.min(tx.done, tx.undo.length);
     await journal.write(tx);
   }
+  // Everything is put back: the files the transaction backed up are its no longer.
+  await rm(join(ctx.settings.backupDir, tx.id), { recursive: true, force: true });
 }
 
 /** Runs steps from tx.done on; used for a new transaction and to finish a committed one. */

@@ -135,7 +135,8 @@ export function overridesAfterUpdate(oldSpec: Chute, newSpec: Chute, o: Resource
 
 /** Overrides `o` with `next` merged over it (set-resources changes only what it names). */
 export function mergeOverrides(o: ResourceOverrides | undefined, next: ResourceOverrides): ResourceOverrides {
-  const out: ResourceOverrides = { ...o };
+  // net copied too: merging into the caller's object would change the recorded state it came from.
+  const out: ResourceOverrides = { ...o, ...(o?.net ? { net: { ...o.net } } : {}) };
   if (next.cpuShares !== undefined) out.cpuShares = next.cpuShares;
   if (next.memoryBytes !== undefined) out.memoryBytes = next.memoryBytes;
   for (const [iface, bw] of Object.entries(next.net ?? {})) {

@@ -21,6 +21,8 @@ export interface EngineSettings {
   lxcPath: string;
   /** Hash-keyed cache of chute files (<stateDir>/cache). */
   cacheDir: string;
+  /** Size above which unreferenced cache entries are pruned (PARADROP_CACHE_MAX; default 64 MiB). */
+  cacheMaxBytes?: number;
   /** Per-operation backups of files an update replaces (<stateDir>/backup). */
   backupDir: string;
   /** Where `@paradrop.server(PATH)` files come from. */

@@ -243,3 +243,70 @@ async function waitUntil(probe: () => Promise<boolean>, timeoutMs = 5000): Promi
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+test('every operation starts by removing backups of finished transactions and partial downloads of dead processes', async (t) => {
+  const e = await env(t);
+  const s = e.ctx.settings;
+  const { mkdir, readdir } = await import('node:fs/promises');
+  await mkdir(join(s.backupDir, '20250101T000000000Z-4242', 'cam', '0'), { recursive: true });
+  await writeFile(join(s.backupDir, '20250101T000000000Z-4242', 'cam', '0', 'f'), 'old');
+  await mkdir(join(s.cacheDir, 'tmp'), { recursive: true });
+  const dead = `sha1-${HEX}.${2 ** 22 + 4321}.0a0b0c0d0e0f.tmp`;
+  const live = `sha1-${HEX}.${process.pid}.0a0b0c0d0e0f.tmp`;
+  await writeFile(join(s.cacheDir, 'tmp', dead), 'partial');
+  await writeFile(join(s.cacheDir, 'tmp', live), 'being written');
+  await reconcile(e.ctx);
+  t.deepEqual(await readdir(s.backupDir), []);
+  t.deepEqual(await readdir(join(s.cacheDir, 'tmp')), [live]);
+});
+
+test('a failed (rolled back) update leaves no backup', async (t) => {
+  const e = await env(t);
+  const { mkdir, readdir } = await import('node:fs/promises');
+  await installChute(e.ctx, chute('cam'), '/src/cam');
+  // Backups on disk, as the real platform makes them.
+  const backupEntry = e.p.files.backupEntry.bind(e.p.files);
+  e.p.files.backupEntry = async (data, path, backup) => {
+    await mkdir(backup, { recursive: true });
+    await writeFile(join(backup, 'saved'), 'old');
+    return backupEntry(data, path, backup);
+  };
+  e.p.failOn('checkPrograms', 2);
+  await t.throwsAsync(installChute(e.ctx, chute('cam', (c) => { c.version = '2.0'; c.files[0]!.hash.hex = 'b'.repeat(40); }), '/src/cam'));
+  t.true(e.p.calls.some((c) => c.startsWith('placeFile')), 'files were placed, so backed up');
+  t.true(e.lines.some((l) => l.includes('undo')), 'rolled back');
+  t.deepEqual(await readdir(e.ctx.settings.backupDir).catch(() => []), []);
+});
+
+test('the cache is kept on remove but pruned past its cap: unreferenced entries, oldest first', async (t) => {
+  const e = await env(t);
+  const s = e.ctx.settings;
+  const { mkdir, readdir, utimes } = await import('node:fs/promises');
+  await mkdir(join(s.cacheDir, 'sha1'), { recursive: true });
+  const entries: Array<[string, number]> = [[HEX, 100], ['b'.repeat(40), 300], ['c'.repeat(40), 200], ['d'.repeat(40), 100]];
+  for (const [hex, age] of entries) {
+    await writeFile(join(s.cacheDir, 'sha1', hex), Buffer.alloc(1000));
+    const when = new Date(Date.now() - age * 1000);
+    await utimes(join(s.cacheDir, 'sha1', hex), when, when);
+  }
+  await installChute(e.ctx, chute('cam'), '/src/cam'); // references HEX
+  t.is((await readdir(join(s.cacheDir, 'sha1'))).length, 4, 'under the default cap nothing goes');
+  await removeChute(e.ctx, 'cam');
+  t.is((await readdir(join(s.cacheDir, 'sha1'))).length, 4, 'remove keeps the cache (reinstall needs no download)');
+  await installChute(e.ctx, chute('cam'), '/src/cam');
+  s.cacheMaxBytes = 2000;
+  await setRunState(e.ctx, 'stop', 'cam');
+  // 4000 bytes > 2000: b (oldest) then c go; HEX is referenced, d is the newest.
+  t.deepEqual((await readdir(join(s.cacheDir, 'sha1'))).sort(), [HEX, 'd'.repeat(40)]);
+  s.cacheMaxBytes = 0;
+  await setRunState(e.ctx, 'start', 'cam');
+  t.deepEqual(await readdir(join(s.cacheDir, 'sha1')), [HEX], 'a referenced entry is never pruned');
+});
+
+test('set-resources below the memory minimum names the chute and the minimum', async (t) => {
+  const e = await env(t);
+  await installChute(e.ctx, chute('cam'), '/src/cam');
+  const err = await t.throwsAsync(setResources(e.ctx, 'cam', { memoryBytes: 1024 * 1024 }), { instanceOf: ParadropError });
+  t.is(err?.code, 'FIELD_INVALID');
+  t.regex(err!.message, /^chute "cam": memory 1048576 bytes is below the minimum of 4 MiB \(4194304 bytes\)/);
+});

@@ -1,6 +1,6 @@
 // The simulated camera (files/usr/share/paradrop/sim/camera.js) as sim-home runs it, on a STAND-IN
-// SecCam chute (stand-in.ts: the compiler's bridge, address and dnsmasq argv, made by hand until
-// `paradrop install` runs in the sim): it takes a lease in the chute's range by DHCP (busybox
+// SecCam chute (stand-in.ts: the compiler's bridge, address and dnsmasq argv, made by hand; test/e2e
+// runs the real `paradrop install`): it takes a lease in the chute's range by DHCP (busybox
 // udhcpc), serves a valid 320x240 baseline JPEG (checked with an independent decoder and against
 // the scene it drew), and its frames change while motion is on and are identical while it is off.
 import test from 'ava';

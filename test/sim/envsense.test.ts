@@ -1,5 +1,5 @@
 // EnvSense's program (examples/envsense/envsense.js) run directly with node in a STAND-IN EnvSense
-// chute (stand-in.ts; `paradrop install` is not used yet), fed by the sim's sensor (sensor.js,
+// chute (stand-in.ts; test/e2e runs the real install), fed by the sim's sensor (sensor.js,
 // DHCP from the chute's compiled dnsmasq, posting to its router): readings are stored on the
 // chute's disk and survive a restart, the file is rotated at its bound, the page shows the latest
 // values and well-formed server-drawn SVG charts, and the program stays small.

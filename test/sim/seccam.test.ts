@@ -1,5 +1,5 @@
 // SecCam's program (examples/seccam/seccam.js) run directly with node in a STAND-IN SecCam chute
-// (stand-in.ts; `paradrop install` is not used yet), against the sim's camera: it finds the camera
+// (stand-in.ts; test/e2e runs the real install), against the sim's camera: it finds the camera
 // in the dnsmasq leases, stores frames when motion happens and not when the scene is still, keeps
 // the history bound, lists the frames on its gallery page, takes settings from POST (threshold,
 // time-of-day window with an injected clock, rate, history), reads paradrop's resource request on

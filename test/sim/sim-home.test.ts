@@ -103,6 +103,22 @@ test.serial('sim-home profile: a gateway profile for this home that compiles bot
   t.true(desired.notes.some((n) => /radio/i.test(n)), 'no radio: the SSIDs are not broadcast, and render says so');
 });
 
+test.serial('sim-home exec gateway: the gateway\'s network namespace with its own /sys and the host\'s cgroup mounts; paradrop runs there', async (t) => {
+  const exec = (args: string[]) => run(SIM_HOME, ['exec', '--prefix', home.prefix, 'gateway', ...args], { reject: false });
+  t.deepEqual(String((await exec(['ls', '/sys/class/net'])).stdout).split('\n').filter(Boolean).sort(), ['br-lan', 'eth1', 'lan1', 'lo', 'vcam', 'vsen'],
+    '/sys shows the gateway\'s links (LXC asks sysfs whether a link is a bridge)');
+  const hostCg = String((await run('findmnt', ['-rno', 'FSTYPE', '-R', '/sys/fs/cgroup'])).stdout).split('\n').filter(Boolean).sort();
+  const gwCg = String((await exec(['findmnt', '-rno', 'FSTYPE', '-R', '/sys/fs/cgroup'])).stdout).split('\n').filter(Boolean).sort();
+  t.true(hostCg.length > 0);
+  // As sets: the host may hold the same hierarchy mounted twice (another namespace's rbind).
+  t.deepEqual([...new Set(gwCg)], [...new Set(hostCg)], 'the cgroup mounts are kept');
+  const mnt = async (args: string[]) => String((await run('readlink', args)).stdout).trim();
+  t.not(String((await exec(['readlink', '/proc/self/ns/mnt'])).stdout).trim(), await mnt(['/proc/self/ns/mnt']), 'a private mount namespace');
+  const list = await run(SIM_HOME, ['paradrop', '--prefix', home.prefix, 'list', '--json'], { reject: false, env: { PATH: `/usr/sbin:/usr/bin:/sbin:/bin:${process.env.PATH ?? ''}` } });
+  t.is(list.exitCode, 0, String(list.stderr));
+  t.deepEqual(JSON.parse(String(list.stdout)), [], 'paradrop runs on the gateway with the home\'s (empty) state');
+});
+
 test.serial('sim-home attach-camera: refuses what is not a bridge of the gateway', async (t) => {
   const r = await home.sim(['attach-camera', 'eth1'], false);
   t.is(r.exitCode, 1);

@@ -1,5 +1,6 @@
-// Test helper: a STAND-IN for an installed chute's Wi-Fi side, until `paradrop install` runs in the
-// sim: what paradrop would make is made by hand from the compiler's own plan for the example chute
+// Test helper: a STAND-IN for an installed chute's Wi-Fi side (test/e2e runs the real `paradrop
+// install`; these tests exercise the programs alone, fast and without LXC): what paradrop would
+// make is made by hand from the compiler's own plan for the example chute
 // on the sim's gateway profile (`sim-home profile`): the chute's wifi bridge on the gateway
 // (br-pd...), the chute's namespace (P<chute>) with its interface and address on a veth into
 // that bridge, and the DHCP server the @net.runtime.dhcpserver macro compiles to (the compiler's

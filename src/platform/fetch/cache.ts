@@ -4,7 +4,8 @@
 // sequential read, far cheaper than a download over a home uplink) because flash corruption or a
 // hand-edited cache must never hand wrong bytes to a chute; a corrupt entry is deleted and the
 // file fetched again. Temporary files live in `<cacheDir>/tmp/` (same file system, so rename is
-// atomic) and are removed on every failure; `cleanCacheTemps` sweeps what a crash left.
+// atomic) and are removed on every failure; `cleanCacheTemps` sweeps what a crash (kill -9) left, by the pid
+// in their names.
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { ParadropError, quote } from '../../errors.js';
 import type { FileHash } from '../../chute/types.js';
 import { newHasher } from './hash.js';
+import { isProcessAlive } from '../proc-info.js';
 
 export function cacheEntryPath(cacheDir: string, hash: FileHash): string {
   return join(cacheDir, hash.algorithm, hash.hex);
@@ -108,7 +110,16 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** Removes temporary files left by a crash. Call only when no fetch is running. */
+/** The pid in a temporary file's name (`<alg>-<hex>.<pid>.<random>.tmp`); null if it has none. */
+export function tempOwnerPid(name: string): number | null {
+  const m = /\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name);
+  return m === null ? null : Number(m[1]);
+}
+
+/**
+ * Removes temporary files a crash left: those whose writer (the pid in the name) is gone, and
+ * those without a pid. Safe while other processes fetch: a live writer's file is kept.
+ */
 export async function cleanCacheTemps(cacheDir: string): Promise<number> {
   let names: string[];
   try {
@@ -117,7 +128,11 @@ export async function cleanCacheTemps(cacheDir: string): Promise<number> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw err;
   }
-  const temps = names.filter((n) => n.endsWith('.tmp'));
+  const temps = names.filter((n) => {
+    if (!n.endsWith('.tmp')) return false;
+    const pid = tempOwnerPid(n);
+    return pid === null || !isProcessAlive(pid);
+  });
   await Promise.all(temps.map((n) => rm(join(cacheDir, 'tmp', n), { force: true })));
   return temps.length;
 }

@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import debug from 'debug';
 import { ParadropError, quote } from '../../errors.js';
 import type { ChuteFile } from '../../chute/types.js';
-import { lookupCache, storeVerified } from './cache.js';
+import { cleanCacheTemps, lookupCache, storeVerified } from './cache.js';
 import { checkHash } from './hash.js';
 import { httpGet } from './http-get.js';
 import { percentOf, type Progress } from './progress.js';
@@ -37,8 +37,20 @@ export interface FetchResult {
   bytes: number;
 }
 
+function locationText(file: ChuteFile): string {
+  const l = file.location;
+  return l.kind === 'store' ? `@paradrop.server(${l.path})` : l.kind === 'url' ? l.url : quote(l.path);
+}
+
+function whereText(file: ChuteFile, store: Store): string {
+  if (file.location.kind !== 'store') return '';
+  return ` in the store ${store.kind === 'dir' ? store.path : store.base}`;
+}
+
 export async function fetchToCache(file: ChuteFile, opts: FetchOptions): Promise<FetchResult> {
   const hash = checkHash(file.hash, file.name);
+  // Partial downloads of killed processes would otherwise stay on flash for ever.
+  await cleanCacheTemps(opts.cacheDir);
   const hit = await lookupCache(opts.cacheDir, hash);
   if (hit !== undefined) {
     log('cache hit %s for %s', quote(hit.path), quote(file.name));
@@ -59,6 +71,10 @@ export async function fetchToCache(file: ChuteFile, opts: FetchOptions): Promise
       if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
       size = st.size;
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new ParadropError('FILE_NOT_FOUND', `file ${quote(file.name)}: ${locationText(file)} does not exist${whereText(file, opts.store)}`,
+          { path: `files.${file.name}.location`, value: source.path, expected: 'an existing file' });
+      }
       throw new ParadropError('FETCH_FAILED', `file ${quote(file.name)}: cannot read ${quote(source.path)}: ${(err as Error).message}`,
         { path: `files.${file.name}.location`, value: source.path, expected: 'a readable regular file', cause: err });
     }
@@ -89,6 +105,12 @@ export async function fetchToCache(file: ChuteFile, opts: FetchOptions): Promise
       abortReason,
       fileName: file.name,
       ...(opts.maxRedirects === undefined ? {} : { maxRedirects: opts.maxRedirects }),
+    }).catch((err: unknown) => {
+      if (err instanceof ParadropError && err.code === 'FILE_NOT_FOUND') {
+        throw new ParadropError('FILE_NOT_FOUND', `${err.message}: ${locationText(file)} does not exist${whereText(file, opts.store)}`,
+          { path: `files.${file.name}.location`, value: source.url, expected: 'an existing file', cause: err });
+      }
+      throw err;
     });
     const origin = res.url === source.url ? source.url : `${source.url} (redirected to ${res.url})`;
     log('GET %s: %s bytes announced', res.url, res.total ?? 'unknown');

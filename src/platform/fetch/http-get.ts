@@ -73,7 +73,8 @@ export async function httpGet(url: string, opts: HttpGetOptions): Promise<HttpRe
 }
 
 function failed(who: string, url: string, why: string, status?: number, cause?: unknown): ParadropError {
-  return new ParadropError('FETCH_FAILED', `${who}GET ${url} failed: ${why}`,
+  // The URL names nothing: a user error (exit 1), unlike a network or server failure.
+  return new ParadropError(status === 404 || status === 410 ? 'FILE_NOT_FOUND' : 'FETCH_FAILED', `${who}GET ${url} failed: ${why}`,
     { value: status ?? url, expected: 'HTTP 200 with the file', cause });
 }
 

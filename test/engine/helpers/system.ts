@@ -130,6 +130,8 @@ export interface Snapshot {
   requests: Record<string, string>;
   /** In the gateway namespace: paradrop's links and addresses, root qdiscs, nftables tables. */
   network: string[];
+  /** Every file under backup/ (leaked backups of transactions that are over) and cache/tmp/ (partial downloads). */
+  leftovers: string[];
 }
 
 async function walkFiles(base: string, rel: string, out: Record<string, string>): Promise<void> {
@@ -144,7 +146,7 @@ async function walkFiles(base: string, rel: string, out: Record<string, string>)
 /** What is on the system for this environment's chutes (names: the chutes the test uses). */
 export async function snapshot(e: SysEnv, names: readonly string[]): Promise<Snapshot> {
   const lxcPath = join(e.stateDir, 'lxc');
-  const s: Snapshot = { containers: {}, mounts: [], loops: [], cgroups: [], chuteDirs: {}, placed: {}, uci: {}, state: {}, journal: [], cgroupLimits: {}, requests: {}, network: [] };
+  const s: Snapshot = { containers: {}, mounts: [], loops: [], cgroups: [], chuteDirs: {}, placed: {}, uci: {}, state: {}, journal: [], cgroupLimits: {}, requests: {}, network: [], leftovers: [] };
   for (const c of await list(lxcPath)) {
     const info = await sysExec(e, 'lxc-info', ['-P', lxcPath, '-n', c, '-s']);
     const config = await readFile(join(lxcPath, c, 'config'), 'utf8').catch(() => '');
@@ -183,6 +185,10 @@ export async function snapshot(e: SysEnv, names: readonly string[]): Promise<Sna
     }
   }
   if (e.ns !== undefined) s.network = await networkFacts(e.ns.name);
+  const left: Record<string, string> = {};
+  await walkFiles(e.stateDir, 'backup', left);
+  await walkFiles(e.stateDir, join('cache', 'tmp'), left);
+  s.leftovers = Object.keys(left).sort();
   return s;
 }
 

@@ -127,7 +127,7 @@ test('redirects are followed (absolute and relative Location)', async (t) => {
 });
 
 const failures: { title: string; path: string; code: ErrorCode; pattern: RegExp; extra?: Partial<FetchOptions> }[] = [
-  { title: '404', path: '/missing.txt', code: 'FETCH_FAILED', pattern: /GET http:\/\/127\.0\.0\.1:\d+\/missing\.txt failed: HTTP 404 Not Found/ },
+  { title: '404', path: '/missing.txt', code: 'FILE_NOT_FOUND', pattern: /GET http:\/\/127\.0\.0\.1:\d+\/missing\.txt failed: HTTP 404 Not Found/ },
   { title: '500', path: '/server-error', code: 'FETCH_FAILED', pattern: /\/server-error failed: HTTP 500/ },
   { title: 'a redirect loop', path: '/loop', code: 'FETCH_FAILED', pattern: /\/loop failed: more than 5 redirects/ },
   { title: 'no headers in time', path: '/slow-headers', code: 'FETCH_FAILED', pattern: /\/slow-headers failed: no progress for 300 ms \(timeout\)/, extra: { timeoutMs: 300 } },
@@ -205,7 +205,7 @@ test('local files (absolute, file:// and relative to the chute) go through the s
   t.is(err?.code, 'HASH_MISMATCH');
   t.true(err?.message.includes(abs));
   const missing = await t.throwsAsync(fetchToCache(chuteFile({ kind: 'file', path: join(storeDir, 'nope') }, body), opts), { instanceOf: ParadropError });
-  t.is(missing?.code, 'FETCH_FAILED');
+  t.is(missing?.code, 'FILE_NOT_FOUND');
   t.true(missing?.message.includes(join(storeDir, 'nope')));
 });
 
@@ -240,12 +240,28 @@ test('a malformed hash is refused before it can name a cache path', async (t) =>
   t.true(err?.message.includes('"../../etc/passwd"'));
 });
 
-test('cleanCacheTemps removes what a crash left', async (t) => {
-  const { cacheDir } = setup();
+test('a store file that does not exist is the author\'s mistake (FILE_NOT_FOUND): the error names the file, the location and the store', async (t) => {
+  const { opts, storeDir } = setup();
+  const file = chuteFile({ kind: 'store', path: 'nosuchfile.sh' }, A);
+  const err = await t.throwsAsync(fetchToCache(file, opts), { instanceOf: ParadropError });
+  t.is(err?.code, 'FILE_NOT_FOUND');
+  t.is(err?.message, `file "site": @paradrop.server(nosuchfile.sh) does not exist in the store ${storeDir}`);
+  const err2 = await t.throwsAsync(fetchToCache(file, { ...opts, store: { kind: 'url', base: `${server.url}/store/` } }), { instanceOf: ParadropError });
+  t.is(err2?.code, 'FILE_NOT_FOUND');
+  t.regex(err2?.message ?? '', /^file "site": GET http:\/\/127\.0\.0\.1:\d+\/store\/nosuchfile\.sh failed: HTTP 404 Not Found: @paradrop\.server\(nosuchfile\.sh\) does not exist in the store http:\/\/127\.0\.0\.1:\d+\/store\/$/);
+});
+
+test('cleanCacheTemps removes partial downloads of dead processes, keeps a live writer\'s; fetch starts with it', async (t) => {
+  const { cacheDir, opts } = setup();
   mkdirSync(join(cacheDir, 'tmp'), { recursive: true });
-  writeFileSync(join(cacheDir, 'tmp', 'sha1-x.1.ab.tmp'), 'half');
-  t.is(await cleanCacheTemps(cacheDir), 1);
-  t.deepEqual(readdirSync(join(cacheDir, 'tmp')), []);
+  const dead = `sha1-x.${2 ** 22 + 999}.ab.tmp`;
+  const live = `sha1-x.${process.pid}.ab.tmp`;
+  for (const n of [dead, live, 'sha1-x.tmp']) writeFileSync(join(cacheDir, 'tmp', n), 'half');
+  t.is(await cleanCacheTemps(cacheDir), 2);
+  t.deepEqual(readdirSync(join(cacheDir, 'tmp')), [live]);
+  writeFileSync(join(cacheDir, 'tmp', dead), 'half');
+  await fetchToCache(chuteFile({ kind: 'url', url: `${server.url}/a.txt` }, A), opts);
+  t.deepEqual(readdirSync(join(cacheDir, 'tmp')), [live], 'a fetch first sweeps what killed fetches left');
 });
 
 test('a deadline that passes before the headers names it too', async (t) => {
