@@ -165,19 +165,18 @@ test('--keep keeps the temporary directory and says where', (t) => {
 // The real thing: boots OpenWrt, installs the packages, checks ubus, SecCam, UCI and the chute.
 const IMAGE = process.env.OPENWRT_IMAGE ?? '';
 const FULL = IMAGE !== '' && existsSync(join(ROOT, 'dist'));
-test(FULL
-  ? `full harness on ${IMAGE}: exit 0 (PASS)`
-  : 'full harness: NOT RUN -- OPENWRT_IMAGE is not set (optional, never in CI; see README "QEMU harness"); this test only asserts that',
-(t) => {
-  if (!FULL) {
-    t.is(IMAGE, '');
-    return;
-  }
-  t.timeout(45 * 60_000);
-  const env: Record<string, string> = { OPENWRT_IMAGE: IMAGE };
-  if (process.env.OPENWRT_PACKAGES) env.OPENWRT_PACKAGES = process.env.OPENWRT_PACKAGES;
-  const r = run([], env, 40 * 60_000);
-  t.log(r.stdout);
-  t.is(r.status, 0, r.stdout + r.stderr);
-  t.regex(r.stdout, /^PASS$/m);
-});
+if (FULL) {
+  test(`full harness on ${IMAGE}: exit 0 (PASS)`, (t) => {
+    t.timeout(45 * 60_000);
+    const env: Record<string, string> = { OPENWRT_IMAGE: IMAGE };
+    if (process.env.OPENWRT_PACKAGES) env.OPENWRT_PACKAGES = process.env.OPENWRT_PACKAGES;
+    const r = run([], env, 40 * 60_000);
+    t.log(r.stdout);
+    t.is(r.status, 0, r.stdout + r.stderr);
+    t.regex(r.stdout, /^PASS$/m);
+  });
+} else {
+  // Not a test that passes for nothing: no test is registered, and the run says why, loudly. The
+  // full boot needs an OpenWrt image this sandbox cannot download; it is never CI's job.
+  console.warn('qemu-test: the full OpenWrt boot was NOT RUN: set OPENWRT_IMAGE (and OPENWRT_PACKAGES) to run it; see README "QEMU harness"');
+}
