@@ -42,6 +42,8 @@ export type ErrorCode =
   | 'CGROUP_UNAVAILABLE'
   | 'MOUNT_BUSY'
   | 'PROGRAM_MISSING'
+  // src/platform/system-network.ts: chute networking in the host's own network namespace.
+  | 'HOST_NETWORK_REFUSED'
   // src/engine: state and journal files, one operation at a time, steps and their rollback.
   | 'STATE_INVALID'
   | 'JOURNAL_INVALID'

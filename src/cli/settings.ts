@@ -158,7 +158,7 @@ export async function systemPlatform(settings: EngineSettings, env: Record<strin
     lxcPath: settings.lxcPath, cacheDir: settings.cacheDir, store: settings.store, configDir: settings.configDir,
     fetchTimeoutMs: settings.fetchTimeoutMs, maxFileBytes: settings.maxFileBytes,
   };
-  if (!(await isOpenWrt(env))) return createPlatform({ ...base, network: network ?? await systemNetworkApplier(settings.stateDir) });
+  if (!(await isOpenWrt(env))) return createPlatform({ ...base, network: network ?? await systemNetworkApplier(settings.stateDir, env) });
   const tools = { ...DEFAULT_TOOLS, path: env.PARADROP_TOOLS_PATH ?? DEFAULT_TOOLS.path, initDir: env.PARADROP_INIT_DIR ?? DEFAULT_TOOLS.initDir };
   const runDir = join(settings.stateDir, 'network');
   const platform = createPlatform({ ...base, network: network ?? createOpenWrtApplier({ configDir: settings.configDir, runDir, tools }) });
