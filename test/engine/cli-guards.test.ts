@@ -4,7 +4,7 @@
 // network failure the system's (2).
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,14 +14,29 @@ import { runCli } from '../../src/cli/main.js';
 import { engineExitCode } from '../../src/cli/output.js';
 import { ParadropError } from '../../src/errors.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-const IO = fileURLToPath(new URL('../../src/cli/io.js', import.meta.url));
+// The child runs as nobody, who may not be able to read the checkout (CI clones into a 0700
+// directory), so it runs a world-readable copy of the self-contained bundle (`npm run build`).
+const BUNDLE = fileURLToPath(new URL('../../../dist/paradrop.js', import.meta.url));
+let readableBundle: Promise<string> | undefined;
+function bundleForNobody(): Promise<string> {
+  readableBundle ??= (async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pd-nobody-'));
+    await chmod(dir, 0o755);
+    const copy = join(dir, 'paradrop.mjs');
+    await copyFile(BUNDLE, copy);
+    await chmod(copy, 0o644);
+    return copy;
+  })();
+  return readableBundle;
+}
+test.after.always(async () => {
+  if (readableBundle) await rm(join(await readableBundle, '..'), { recursive: true, force: true });
+});
 
-function runAsNobody(args: string[]): Promise<{ code: number; stderr: string }> {
-  const script = `import { runCli } from ${JSON.stringify(MAIN)}; import { processIo } from ${JSON.stringify(IO)};
-process.exitCode = await runCli(process.argv.slice(1), processIo());`;
+async function runAsNobody(args: string[]): Promise<{ code: number; stderr: string }> {
+  const bundle = await bundleForNobody();
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--input-type=module', '-e', script, '--', ...args], { uid: 65534, gid: 65534, cwd: '/', timeout: 30_000 },
+    execFile(process.execPath, [bundle, ...args], { uid: 65534, gid: 65534, cwd: '/', timeout: 30_000 },
       (err, _o, stderr) => resolve({ code: (err as { code?: number } | null)?.code ?? 0, stderr }));
   });
 }
