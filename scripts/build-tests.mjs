@@ -28,7 +28,7 @@ await build({
   target: 'node20',
   format: 'esm',
   sourcemap: 'inline',
-  define: { PARADROP_VERSION: '"test"' },
+  define: { PARADROP_VERSION: '"test"', PARADROP_TARGET: '"any"' },
   logLevel: 'warning',
 });
 // Golden files and fixtures are read relative to the test sources, not the build.

@@ -92,7 +92,7 @@ export function packageSpecs() {
       conffiles: ['/etc/config/paradrop'],
       scripts: { postinst: POSTINST, prerm: PRERM },
       files: [
-        { path: '/usr/lib/paradrop/paradrop.js', src: 'dist/paradrop.js', mode: 0o755 },
+        { path: '/usr/lib/paradrop/paradrop.js', src: 'dist/openwrt/paradrop.js', mode: 0o755 },
         { path: '/usr/lib/paradrop/chute-init', src: 'files/usr/lib/paradrop/chute-init', mode: 0o755 },
         { path: '/usr/bin/paradrop', link: '../lib/paradrop/paradrop.js' },
         { path: '/usr/share/paradrop/examples', tree: 'files/usr/share/paradrop/examples' },
@@ -290,9 +290,9 @@ function main(argv) {
   const i = argv.indexOf('--out');
   const outDir = i >= 0 && argv[i + 1] ? argv[i + 1] : join(ROOT, 'dist');
   try {
-    lstatSync(join(ROOT, 'dist/paradrop.js'));
+    lstatSync(join(ROOT, 'dist/openwrt/paradrop.js'));
   } catch {
-    throw new Error('dist/paradrop.js is missing: run `npm run build` first (or `npm run package`)');
+    throw new Error('dist/openwrt/paradrop.js is missing: run `npm run build` first (or `npm run package`)');
   }
   const version = packageVersion();
   const epoch = sourceDateEpoch(ROOT);

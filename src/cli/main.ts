@@ -1,6 +1,7 @@
 // Dispatches `paradrop <command> ...` to one module per command. Commands turn arguments into calls
 // on the core; they hold no logic of their own.
 import type { CliIo } from './io.js';
+import '../target.js';
 import { EXIT_USER, exitCodeFor } from './exit-codes.js';
 import { ParadropError } from '../errors.js';
 
@@ -76,7 +77,10 @@ const commands: Record<string, CommandEntry> = {
   },
   uci: {
     summary: 'uci [-c DIR] [-t DIR] show|export|get|set|add|add_list|del_list|delete|rename|reorder|changes|commit|batch',
-    load: async () => (await import('./uci.js')).uciCommand,
+    // The OpenWrt build leaves this subset out: the router has the real uci (src/target.ts).
+    load: PARADROP_TARGET === 'openwrt'
+      ? async () => { throw new ParadropError('USAGE', 'this OpenWrt build has no `paradrop uci`: use uci itself', { expected: 'uci' }); }
+      : async () => (await import('./uci.js')).uciCommand,
   },
 };
 

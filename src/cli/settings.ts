@@ -26,9 +26,9 @@ import { loadProfile } from '../plan/load-profile.js';
 import type { GatewayProfile } from '../plan/types.js';
 import { DEFAULT_STORE, storeFromSetting } from '../platform/fetch/index.js';
 import { createPlatform, type NetworkApplier, type Platform } from '../platform/index.js';
-import { systemNetworkApplier } from '../platform/system-network.js';
 import { detectCgroup, HOST_CHUTE_INIT } from '../platform/lxc/index.js';
 import type { CliIo } from './io.js';
+import '../target.js';
 import { profileFromUci, readParadropUci } from './uci-settings.js';
 import { createOpenWrtApplier, createUciWriter, DEFAULT_TOOLS, isOpenWrt, OPENWRT_CONFIG_DIR } from '../platform/openwrt/index.js';
 
@@ -158,7 +158,15 @@ export async function systemPlatform(settings: EngineSettings, env: Record<strin
     lxcPath: settings.lxcPath, cacheDir: settings.cacheDir, store: settings.store, configDir: settings.configDir,
     fetchTimeoutMs: settings.fetchTimeoutMs, maxFileBytes: settings.maxFileBytes,
   };
-  if (!(await isOpenWrt(env))) return createPlatform({ ...base, network: network ?? await systemNetworkApplier(settings.stateDir, env) });
+  if (!(await isOpenWrt(env))) {
+    if (PARADROP_TARGET === 'openwrt' && !network) {
+      throw new ParadropError('COMMAND_FAILED', 'this is the OpenWrt build of paradrop, and this system is not OpenWrt (no /etc/openwrt_release): use the generic build (dist/paradrop.js)',
+        { expected: 'OpenWrt' });
+    }
+    // Loaded only here, so the OpenWrt build leaves the plain-Linux applier out (src/target.ts).
+    const linux = PARADROP_TARGET === 'openwrt' ? undefined : await import('../platform/system-network.js');
+    return createPlatform({ ...base, network: network ?? await linux!.systemNetworkApplier(settings.stateDir, env) });
+  }
   const tools = { ...DEFAULT_TOOLS, path: env.PARADROP_TOOLS_PATH ?? DEFAULT_TOOLS.path, initDir: env.PARADROP_INIT_DIR ?? DEFAULT_TOOLS.initDir };
   const runDir = join(settings.stateDir, 'network');
   const platform = createPlatform({ ...base, network: network ?? createOpenWrtApplier({ configDir: settings.configDir, runDir, tools }) });

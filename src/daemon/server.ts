@@ -3,7 +3,7 @@
 // SIGTERM/SIGINT. Then it refuses new long calls, fails the queued ones, lets the running one
 // finish within `drainMs` (procd's term_timeout is 30 s), closes and resolves.
 // Reconnection after ubusd restarts is the client's (it registers the object again).
-import debug from 'debug';
+import debug from '../log.js';
 import { reconcile } from '../engine/index.js';
 import { UbusClient, type UbusObject } from '../ubus/index.js';
 import { ChangeQueue } from './changes.js';

@@ -7,7 +7,7 @@
 // temporary file (cleanCacheTemps keeps those).
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import debug from 'debug';
+import debug from '../log.js';
 import { cleanCacheTemps } from '../platform/fetch/index.js';
 import type { EngineState } from './state.js';
 import type { EngineSettings } from './types.js';

@@ -12,7 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import debug from 'debug';
+import debug from '../log.js';
 import { ParadropError } from '../errors.js';
 import { isProcessAlive, processStartTicks } from '../platform/proc-info.js';
 import { syncDirectory } from '../platform/durable-file.js';

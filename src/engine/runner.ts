@@ -9,7 +9,7 @@
 // it is journaled as done. The crash tests use it to prove that recovery converges from every step.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import debug from 'debug';
+import debug from '../log.js';
 import { ParadropError, quote } from '../errors.js';
 import { describeStep, type Step } from '../plan/steps.js';
 import { Journal, recoveryOf, type Transaction } from './journal.js';

@@ -6,7 +6,7 @@
 // does the same); stop() closes every client and removes the socket file.
 import { chmod, unlink } from 'node:fs/promises';
 import { type Server, type Socket, createServer } from 'node:net';
-import debug from 'debug';
+import debug from '../log.js';
 import { BrokerCore, type BrokerCoreOptions } from './broker-core.js';
 import { FrameReader } from './framing.js';
 import { UBUS_MAX_MSGLEN, decodeMessage } from './message.js';

@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { createConnection } from 'node:net';
 import { type Duplex } from 'node:stream';
-import debug from 'debug';
+import debug from '../log.js';
 import { type BlobmsgField } from './blobmsg.js';
 import { type TypedBlobmsg, fromBlobmsgFields, toBlobmsgFields } from './blobmsg-js.js';
 import { UbusConnection } from './connection.js';

@@ -7,7 +7,7 @@
 // broken frame closes the connection (ubusd does the same to a client).
 import { EventEmitter } from 'node:events';
 import { type Duplex } from 'node:stream';
-import debug from 'debug';
+import debug from '../log.js';
 import { FrameReader } from './framing.js';
 import { Attr, type UbusAttr, type UbusMessage, MessageType, buildMessage, decodeMessage, encodeMessage, getU32 } from './message.js';
 import { describeMessage } from './message-describe.js';

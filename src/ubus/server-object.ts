@@ -5,7 +5,7 @@
 // (one slow method never delays another); a handler's UbusError status is the reply status, any
 // other exception is UNKNOWN_ERROR; arguments are not checked against the signature (libubus
 // doesn't either: handlers check what they need).
-import debug from 'debug';
+import debug from '../log.js';
 import { type BlobmsgField, BLOBMSG_TYPE } from './blobmsg.js';
 import { type TypedBlobmsg, fromBlobmsgFields, toBlobmsgFields } from './blobmsg-js.js';
 import { Attr, type UbusMessage, MessageType, blobmsgAttr, buildMessage, getFields, getString, getU32, getU8, u32Attr } from './message.js';

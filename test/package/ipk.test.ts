@@ -149,7 +149,7 @@ test('each file lives in exactly one package; the LuCI package holds nothing out
 
 test('packaged files are the bytes of the tree; /usr/bin/paradrop links to the bundle', (t) => {
   const data = byName(pd.data);
-  t.deepEqual(data.get('./usr/lib/paradrop/paradrop.js')!.data, readFileSync(join(ROOT, 'dist/paradrop.js')));
+  t.deepEqual(data.get('./usr/lib/paradrop/paradrop.js')!.data, readFileSync(join(ROOT, 'dist/openwrt/paradrop.js')));
   t.deepEqual(data.get('./etc/init.d/paradrop')!.data, readFileSync(join(ROOT, 'files/etc/init.d/paradrop')));
   t.deepEqual(data.get('./etc/config/paradrop')!.data, readFileSync(join(ROOT, 'files/etc/config/paradrop')));
   t.is(data.get('./usr/bin/paradrop')!.linkname, '../lib/paradrop/paradrop.js');

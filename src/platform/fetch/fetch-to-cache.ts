@@ -4,7 +4,7 @@
 // Used by the engine's fetch step for `paradrop install` and updates.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import debug from 'debug';
+import debug from '../../log.js';
 import { ParadropError, quote } from '../../errors.js';
 import type { ChuteFile } from '../../chute/types.js';
 import { cleanCacheTemps, lookupCache, storeVerified } from './cache.js';

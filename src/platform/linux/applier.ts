@@ -6,7 +6,7 @@
 // indexes, so it does not care), then the table in one atomic transaction, then dnsmasq. Every
 // step observes and fixes, so applying twice changes nothing and applying after a crash at any
 // point converges; what is no longer configured (a removed chute's bridges, rules, dnsmasq) goes.
-import debug from 'debug';
+import debug from '../../log.js';
 import type { GatewayProfile, ShapingPlan } from '../../plan/types.js';
 import type { NetworkApplier, UciConfigSet } from '../network-applier.js';
 import { applyDhcp, dhcpInstances } from './dhcp.js';

@@ -7,7 +7,7 @@
 // is never killed; every wait is bounded.
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import debug from 'debug';
+import debug from '../../log.js';
 import { ParadropError } from '../../errors.js';
 import { broadcastOf, formatIpv4, maskOfPrefix, networkOf, parseIpv4 } from './ipv4.js';
 import type { DhcpModel, NetModel } from './model.js';

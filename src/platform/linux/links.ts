@@ -6,7 +6,7 @@
 // are enslaved to them; ports LXC attached (the chutes' veths) are never detached; the gateway's
 // own devices and their addresses are never touched. Every step re-reads nothing it remembers:
 // it observes, then fixes what differs, so a crash half-way converges on the next run.
-import debug from 'debug';
+import debug from '../../log.js';
 import { type BridgeModel, IFB_PREFIX, type NetModel, OWNED_VETH_PREFIX, isOwnedBridgeName, isOwnedDeviceName } from './model.js';
 import { type RunContext, ip } from './run.js';
 

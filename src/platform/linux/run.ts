@@ -5,7 +5,7 @@
 // `netns`, ip and tc get `-n NS` and the others run under `ip netns exec NS`, so a test can
 // point the whole applier at a namespace it created and nothing touches the host's network.
 import { execFile } from '../exec.js';
-import debug from 'debug';
+import debug from '../../log.js';
 import { ParadropError } from '../../errors.js';
 
 const log = debug('paradrop:linux:run');

@@ -10,7 +10,7 @@
 // its init) and the ifb devices they redirect to are changed; removing a rate removes exactly
 // what shaping added there.
 import { existsSync } from 'node:fs';
-import debug from 'debug';
+import debug from '../../log.js';
 import { type ObservedLink, parseLinks } from './links.js';
 import { IFB_PREFIX, isOwnedDeviceName } from './model.js';
 import type { ShapingPlan } from '../../plan/types.js';

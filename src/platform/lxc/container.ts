@@ -6,7 +6,7 @@
 // rootfs, and ours holds mount points of host directories.
 import { mkdir, readFile, rm, readdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import debug from 'debug';
+import debug from '../../log.js';
 import type { ChutePlan } from '../../plan/types.js';
 import { ParadropError } from '../../errors.js';
 import { runTool } from './run-tool.js';

@@ -7,7 +7,7 @@ import { open, rename, rm, access } from 'node:fs/promises';
 import { ParadropError } from '../../errors.js';
 import { runTool } from './run-tool.js';
 import { mountsUnder, readMountinfo } from './mountinfo.js';
-import debug from 'debug';
+import debug from '../../log.js';
 
 const log = debug('paradrop:lxc:disk-image');
 

@@ -4,7 +4,7 @@
 // Invariants: never a shell string; never an unbounded wait; the child gets a fixed, small
 // environment (no secrets of ours leak into LXC hooks) and no stdin.
 import { execFile } from '../exec.js';
-import debug from 'debug';
+import debug from '../../log.js';
 import { ParadropError } from '../../errors.js';
 
 const log = debug('paradrop:lxc:run-tool');

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { UciPackage } from '../../uci/model.js';
 import { parseUci } from '../../uci/index.js';
 import type { NetworkApplier, UciConfigSet } from '../network-applier.js';
-import { createLinuxApplier } from '../linux/index.js';
+// Only the shaping part of the plain-Linux applier: the router bundle leaves the rest out.
+import { applyShaping } from '../linux/shaping.js';
 import { initScript, mustRun, type OpenWrtTools } from './tools.js';
 
 export interface OpenWrtApplierOptions {
@@ -39,7 +40,6 @@ function ownedHash(p: UciPackage): string {
 
 export function createOpenWrtApplier(o: OpenWrtApplierOptions): NetworkApplier & { reloadChanged(config: UciConfigSet): Promise<Pkg[]> } {
   const file = join(o.runDir, 'applied.json');
-  const shaping = createLinuxApplier({ runDir: o.runDir });
   const reloadChanged = async (config: UciConfigSet): Promise<Pkg[]> => {
     const applied = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as Partial<Record<Pkg, string>>;
     const reloaded: Pkg[] = [];
@@ -57,7 +57,7 @@ export function createOpenWrtApplier(o: OpenWrtApplierOptions): NetworkApplier &
   };
   return {
     apply: async (config) => { await reloadChanged(config); },
-    applyShaping: (plans, pid) => shaping.applyShaping(plans, pid),
+    applyShaping: (plans, pid) => applyShaping({ nft: 'nft', dnsmasq: 'dnsmasq' }, plans, pid),
     async removeAll() {
       const config = {} as UciConfigSet;
       for (const pkg of ORDER) config[pkg] = parseUci(await readFile(join(o.configDir, pkg), 'utf8').catch(() => ''), pkg);
