@@ -34,6 +34,7 @@ export async function writeDurable(path: string, text: string, mode = 0o600): Pr
     const fh = await open(tmp, 'wx', mode);
     try {
       await fh.writeFile(text);
+      await fh.chmod(mode); // exactly `mode`, whatever the umask
       await fh.sync();
     } finally {
       await fh.close();

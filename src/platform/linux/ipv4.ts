@@ -1,37 +1,11 @@
 // IPv4 arithmetic for the Linux applier: addresses as unsigned 32-bit numbers. Pure. Parsing is as
-// lenient as netifd/fw4 about forms (CIDR or dotted netmask) but strict about digits, because a
-// value we misread would become a wrong address on a bridge.
+// lenient as netifd/fw4 about forms (CIDR or dotted netmask) but strict about digits (the chute
+// layer's parser), because a value we misread would become a wrong address on a bridge.
 
-const OCTET = /^(0|[1-9]\d{0,2})$/;
-
-export function parseIpv4(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0;
-  for (const part of parts) {
-    if (!OCTET.test(part)) return undefined;
-    const n = Number(part);
-    if (n > 255) return undefined;
-    value = value * 256 + n;
-  }
-  return value;
-}
-
-export function formatIpv4(value: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
-}
-
-export function maskOfPrefix(prefix: number): number {
-  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-}
-
-/** Prefix length of a dotted netmask, or undefined when the mask is not contiguous. */
-export function prefixOfNetmask(text: string): number | undefined {
-  const mask = parseIpv4(text);
-  if (mask === undefined) return undefined;
-  for (let prefix = 0; prefix <= 32; prefix++) if (maskOfPrefix(prefix) === mask) return prefix;
-  return undefined;
-}
+// One strict parser for the whole project (src/chute/ipv4.ts); these names keep the applier's
+// number-or-undefined shape.
+export { formatIpv4, maskOfPrefix, ipv4Value as parseIpv4, prefixOfNetmaskText as prefixOfNetmask } from '../../chute/ipv4.js';
+import { formatIpv4, maskOfPrefix, ipv4Value as parseIpv4, prefixOfNetmaskText as prefixOfNetmask } from '../../chute/ipv4.js';
 
 export function parsePrefix(text: string): number | undefined {
   if (!/^\d{1,2}$/.test(text)) return undefined;

@@ -10,7 +10,7 @@ import debug from '../../log.js';
 import type { ChutePlan } from '../../plan/types.js';
 import { ParadropError } from '../../errors.js';
 import { runTool } from './run-tool.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeDurable } from '../durable-file.js';
 import { lxcPathOf, type LxcOptions } from './layout.js';
 import { assertOurs, configPathOf, containerInfo, waitForState } from './container-state.js';
 import { detectCgroup } from './cgroup-detect.js';
@@ -25,7 +25,7 @@ export interface TimeoutOptions extends LxcOptions {
 export async function createContainer(plan: ChutePlan, opts?: LxcOptions): Promise<void> {
   assertOurs(plan.container);
   await mkdir(join(lxcPathOf(opts), plan.container), { recursive: true, mode: 0o750 });
-  await writeFileAtomic(configPathOf(plan.container, opts), plan.lxcConfig.endsWith('\n') ? plan.lxcConfig : plan.lxcConfig + '\n');
+  await writeDurable(configPathOf(plan.container, opts), plan.lxcConfig.endsWith('\n') ? plan.lxcConfig : plan.lxcConfig + '\n');
 }
 
 function startLogOf(name: string, opts?: LxcOptions): string {

@@ -5,7 +5,7 @@
 // Invariants: names are safe as file names (they name the log file); toProgramsFile is pure.
 import type { ChutePlan, ProgramPlan } from '../../plan/types.js';
 import { ParadropError, type Problem, ValidationError } from '../../errors.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeDurable } from '../durable-file.js';
 import { chuteLayout } from './layout.js';
 
 /** Default size at which chute-init copies a log to NAME.log.1 and truncates it. */
@@ -76,5 +76,5 @@ export function toProgramsFile(chute: string, runtime: readonly ProgramPlan[], o
 
 /** Writes the programs file (read by chute-init at its start) next to the chute's disk. */
 export async function writeProgramsFile(plan: ChutePlan, opts: ProgramsFileOptions = {}): Promise<void> {
-  await writeFileAtomic(chuteLayout(plan.dir).programsFile, toProgramsFile(plan.name, plan.runtime, opts), 0o644);
+  await writeDurable(chuteLayout(plan.dir).programsFile, toProgramsFile(plan.name, plan.runtime, opts), 0o644);
 }
